@@ -1,0 +1,98 @@
+/// Where and how one tenant's warehouse database is reached.
+public struct DatabaseConfiguration: Sendable, Hashable, Decodable {
+    /// The engines this build can open.
+    public enum Engine: String, Sendable, Hashable, CaseIterable, Decodable {
+        case duckdb
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            let raw = try container.decode(String.self)
+            guard let engine = Engine(rawValue: raw.lowercased()) else {
+                throw DecodingError.dataCorruptedError(
+                    in: container,
+                    debugDescription: "expected one of \(Engine.allCases.map(\.rawValue).joined(separator: ", ")), "
+                        + "found '\(raw)'")
+            }
+            self = engine
+        }
+    }
+
+    /// The engine.
+    public var engine: Engine
+    /// The database file for DuckDB, relative to the project root unless absolute.
+    public var path: String?
+    /// The most connections to keep open at once.
+    public var maxConnections: Int
+    /// Engine settings passed when opening (DuckDB: `threads`, `memory_limit`, …).
+    public var settings: [String: String]
+
+    /// Makes a database configuration.
+    public init(engine: Engine, path: String? = nil, maxConnections: Int = 4, settings: [String: String] = [:]) {
+        self.engine = engine
+        self.path = path
+        self.maxConnections = maxConnections
+        self.settings = settings
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case engine, path, settings
+        case maxConnections = "max_connections"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        engine = try container.decode(Engine.self, forKey: .engine)
+        path = try container.decodeIfPresent(String.self, forKey: .path)
+        maxConnections = try container.decodeIfPresent(Int.self, forKey: .maxConnections) ?? 4
+        settings = try container.decodeIfPresent([String: String].self, forKey: .settings) ?? [:]
+        guard (1...256).contains(maxConnections) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .maxConnections, in: container,
+                debugDescription: "expected a whole number from 1 to 256, found \(maxConnections)")
+        }
+        if engine == .duckdb, (path ?? "").isEmpty {
+            throw DecodingError.keyNotFound(
+                CodingKeys.path, .init(codingPath: container.codingPath, debugDescription: "DuckDB needs a file path"))
+        }
+    }
+}
+
+/// One tenant: a company whose users ask questions of its own database.
+public struct TenantConfiguration: Sendable, Hashable, Decodable {
+    /// The tenant id used in tokens and URLs, e.g. `itc`.
+    public var id: String
+    /// A human name, e.g. `ITC Limited`.
+    public var displayName: String
+    /// The tenant's warehouse.
+    public var database: DatabaseConfiguration
+
+    /// Makes a tenant configuration.
+    public init(id: String, displayName: String? = nil, database: DatabaseConfiguration) {
+        self.id = id
+        self.displayName = displayName ?? id
+        self.database = database
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case displayName = "display_name"
+        case database
+    }
+
+    // The id is the key of the tenant's entry in the `tenants` mapping; the decoder
+    // fills it in from the coding path.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = decoder.codingPath.last?.stringValue ?? ""
+        database = try container.decode(DatabaseConfiguration.self, forKey: .database)
+        displayName = try container.decodeIfPresent(String.self, forKey: .displayName) ?? id
+    }
+
+    /// The same tenant with its relative database path resolved against `root`.
+    public func resolvingPaths(against root: String) -> TenantConfiguration {
+        var copy = self
+        if let path = database.path, !path.hasPrefix("/") {
+            copy.database.path = root.hasSuffix("/") ? root + path : root + "/" + path
+        }
+        return copy
+    }
+}

@@ -1,0 +1,111 @@
+public import Logging
+
+/// Hands out each tenant's ``Database``, opening it on first use and keeping it for the
+/// life of the process. A tenant's database is only ever reached through its own id.
+public actor TenantRouter {
+    /// The state of one tenant's database, for `/health`.
+    public struct Health: Sendable, Hashable, Codable {
+        /// The tenant id.
+        public var tenant: String
+        /// The engine name.
+        public var engine: String
+        /// `up` or `down`.
+        public var status: String
+        /// How long `SELECT 1` took, in milliseconds (when up).
+        public var latencyMs: Double?
+        /// Why it is down (when down).
+        public var error: String?
+    }
+
+    private let tenants: [String: TenantConfiguration]
+    private var open: [String: any Database] = [:]
+    private let logger: Logger
+
+    /// Makes a router over the configured tenants.
+    public init(tenants: [TenantConfiguration], logger: Logger) {
+        self.tenants = Dictionary(tenants.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        self.logger = logger
+    }
+
+    /// The configured tenant ids, sorted.
+    public nonisolated var tenantIDs: [String] { tenants.keys.sorted() }
+
+    /// The configuration of a tenant; an unknown id is an error listing the known ones.
+    public nonisolated func configuration(for tenant: String) throws -> TenantConfiguration {
+        guard let configuration = tenants[tenant] else {
+            throw WarehouseError(
+                .unknownTenant,
+                "unknown tenant '\(tenant)'; known tenants: \(tenantIDs.joined(separator: ", "))")
+        }
+        return configuration
+    }
+
+    /// The tenant's database, opened on first use.
+    public func database(for tenant: String) throws -> any Database {
+        if let database = open[tenant] { return database }
+        let configuration = try configuration(for: tenant)
+        let database = try Self.open(configuration, logger: logger)
+        open[tenant] = database
+        logger.info(
+            "opened tenant database",
+            metadata: ["tenant.id": "\(tenant)", "db.engine": "\(configuration.database.engine.rawValue)"])
+        return database
+    }
+
+    static func open(_ tenant: TenantConfiguration, logger: Logger) throws -> any Database {
+        switch tenant.database.engine {
+        case .duckdb:
+            var logger = logger
+            logger[metadataKey: "tenant.id"] = "\(tenant.id)"
+            return try DuckDBDatabase(
+                configuration: .init(
+                    path: tenant.database.path, maxConnections: tenant.database.maxConnections,
+                    settings: tenant.database.settings),
+                logger: logger)
+        }
+    }
+
+    /// Checks every tenant's database with `SELECT 1`, concurrently.
+    public func health() async -> [Health] {
+        var databases: [(String, Result<any Database, any Error>)] = []
+        for id in tenantIDs {
+            databases.append((id, Result { try database(for: id) }))
+        }
+        let engines = tenants.mapValues(\.database.engine.rawValue)
+        return await withTaskGroup(of: Health.self) { group in
+            for (id, opened) in databases {
+                let engine = engines[id] ?? "unknown"
+                group.addTask {
+                    switch opened {
+                    case .failure(let error):
+                        return Health(tenant: id, engine: engine, status: "down", error: "\(error)")
+                    case .success(let database):
+                        let clock = ContinuousClock()
+                        let start = clock.now
+                        do {
+                            _ = try await database.query("SELECT 1")
+                            let elapsed = clock.now - start
+                            let ms = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
+                            return Health(tenant: id, engine: engine, status: "up", latencyMs: (ms * 1000).rounded() / 1000)
+                        } catch {
+                            return Health(tenant: id, engine: engine, status: "down", error: "\(error)")
+                        }
+                    }
+                }
+            }
+            var results: [Health] = []
+            for await health in group { results.append(health) }
+            return results.sorted { $0.tenant < $1.tenant }
+        }
+    }
+
+    /// Closes every open database.
+    public func closeAll() async {
+        for (tenant, database) in open {
+            do { try await database.close() } catch {
+                logger.warning("closing tenant database failed", metadata: ["tenant.id": "\(tenant)", "error": "\(error)"])
+            }
+        }
+        open = [:]
+    }
+}

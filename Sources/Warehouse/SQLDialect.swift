@@ -1,0 +1,19 @@
+/// The SQL dialect of a warehouse engine.
+public enum SQLDialect: String, Sendable, Hashable, CaseIterable, Codable {
+    case duckdb, postgres, sqlserver, sqlite
+
+    /// Quotes an identifier that comes from the data model or the configuration
+    /// (never from a user): `"name"` or `[name]`, with the quote character doubled.
+    public func quoteIdentifier(_ name: String) -> String {
+        switch self {
+        case .sqlserver: return "[" + name.replacing("]", with: "]]") + "]"
+        default: return "\"" + name.replacing("\"", with: "\"\"") + "\""
+        }
+    }
+
+    /// Quotes a possibly schema-qualified name such as `main.fact_sales_transactions`.
+    public func quoteQualifiedName(_ name: String) -> String {
+        name.split(separator: ".", omittingEmptySubsequences: false).map { quoteIdentifier(String($0)) }
+            .joined(separator: ".")
+    }
+}

@@ -1,0 +1,52 @@
+/// An error from a warehouse database or its configuration.
+///
+/// `message` is the engine's own text (safe for an operator, not for an HTTP client:
+/// it may quote data). `statement` is the SQL that failed, when there was one.
+public struct WarehouseError: Error, Sendable, Hashable {
+    /// The class of failure; new codes can be added without breaking callers.
+    public struct Code: Sendable, Hashable, CustomStringConvertible {
+        let raw: String
+        /// The database could not be opened or connected to.
+        public static let connectionFailed = Code(raw: "connection_failed")
+        /// The engine rejected or failed a statement.
+        public static let statementFailed = Code(raw: "statement_failed")
+        /// A bound parameter could not be bound (count or type mismatch).
+        public static let bindFailed = Code(raw: "bind_failed")
+        /// A result column has a type ConvAI does not read.
+        public static let unsupportedType = Code(raw: "unsupported_type")
+        /// The database was used after it was closed.
+        public static let closed = Code(raw: "closed")
+        /// A bulk load failed.
+        public static let bulkLoadFailed = Code(raw: "bulk_load_failed")
+        /// A migration failed or an applied migration was changed afterwards.
+        public static let migrationFailed = Code(raw: "migration_failed")
+        /// The configuration is missing or malformed.
+        public static let invalidConfiguration = Code(raw: "invalid_configuration")
+        /// A tenant name that the configuration does not know.
+        public static let unknownTenant = Code(raw: "unknown_tenant")
+
+        public var description: String { raw }
+    }
+
+    /// What kind of failure this is.
+    public var code: Code
+    /// What went wrong, in the engine's or the loader's words.
+    public var message: String
+    /// The statement that failed, if any.
+    public var statement: String?
+
+    /// Makes an error.
+    public init(_ code: Code, _ message: String, statement: String? = nil) {
+        self.code = code
+        self.message = message
+        self.statement = statement
+    }
+}
+
+extension WarehouseError: CustomStringConvertible {
+    /// The message, followed by the statement when there is one (for terminals and logs).
+    public var description: String {
+        guard let statement else { return message }
+        return "\(message)\n  in statement: \(statement)"
+    }
+}

@@ -1,0 +1,70 @@
+import Logging
+import Testing
+import Warehouse
+
+@Suite("Configuration errors")
+struct ConfigurationTests {
+    struct Root: Decodable {
+        var tenants: [String: TenantConfiguration]
+    }
+
+    func message(_ yaml: String) -> String? {
+        do {
+            _ = try ConfigurationFile.decode(Root.self, yaml: yaml, file: "config/test.yaml")
+            return nil
+        } catch let error as WarehouseError {
+            #expect(error.code == .invalidConfiguration)
+            return error.message
+        } catch {
+            return "unexpected error type: \(error)"
+        }
+    }
+
+    @Test("a good file decodes, tenant ids come from the keys")
+    func good() throws {
+        let root = try ConfigurationFile.decode(
+            Root.self,
+            yaml: """
+                tenants:
+                  itc:
+                    display_name: ITC Limited
+                    database: {engine: duckdb, path: data/itc.duckdb, max_connections: 8}
+                """, file: "x.yaml")
+        let itc = try #require(root.tenants["itc"])
+        #expect(itc.id == "itc")
+        #expect(itc.displayName == "ITC Limited")
+        #expect(itc.database == DatabaseConfiguration(engine: .duckdb, path: "data/itc.duckdb", maxConnections: 8))
+        #expect(itc.resolvingPaths(against: "/srv/convai").database.path == "/srv/convai/data/itc.duckdb")
+    }
+
+    @Test("errors name the file, the key and what was expected")
+    func errors() {
+        #expect(message("tenants: [1, 2]") == "config/test.yaml: key tenants: expected a mapping")
+        #expect(
+            message("tenants:\n  itc:\n    database: {path: x.duckdb}")
+                == "config/test.yaml: key tenants.itc.database.engine: missing (required in tenants.itc.database)")
+        #expect(
+            message("tenants:\n  itc:\n    database: {engine: mysql, path: x}")
+                == "config/test.yaml: key tenants.itc.database.engine: expected one of duckdb, found 'mysql'")
+        #expect(
+            message("tenants:\n  itc:\n    database: {engine: duckdb, path: x, max_connections: many}")
+                == "config/test.yaml: key tenants.itc.database.max_connections: expected an integer")
+        #expect(
+            message("tenants:\n  itc:\n    database: {engine: duckdb, path: x, max_connections: 0}")
+                == "config/test.yaml: key tenants.itc.database.max_connections: expected a whole number from 1 to 256, found 0")
+        #expect(message("tenants:\n  itc:\n    database: {engine: duckdb}")?.contains("tenants.itc.database.path") == true)
+        #expect(message("tenants: {itc: [unclosed")?.hasPrefix("config/test.yaml: not valid YAML") == true)
+    }
+
+    @Test("an unknown tenant is an error listing the known ones")
+    func unknownTenant() async throws {
+        let router = TenantRouter(
+            tenants: [
+                TenantConfiguration(id: "itc", database: .init(engine: .duckdb, path: "/tmp/unused-itc.duckdb")),
+                TenantConfiguration(id: "nestle", database: .init(engine: .duckdb, path: "/tmp/unused-nestle.duckdb")),
+            ], logger: .init(label: "test"))
+        let error = await #expect(throws: WarehouseError.self) { try await router.database(for: "hul") }
+        #expect(error?.code == .unknownTenant)
+        #expect(error?.message == "unknown tenant 'hul'; known tenants: itc, nestle")
+    }
+}
