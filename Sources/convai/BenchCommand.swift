@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import Warehouse
+
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench", abstract: "Benchmarks, each against a baseline measured in the same run.",
+        subcommands: [IngestBenchCommand.self])
+}
+
+struct IngestBenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ingest",
+        abstract: "Load N rows through the Appender and through a CSV file + COPY; print rows/s and the ratio.")
+
+    @Option(help: "Rows per load path.")
+    var rows = 1_000_000
+
+    @Option(name: .customLong("repeat"), help: "Runs per path; the median is reported.")
+    var repeat_ = 3
+
+    @Option(help: "Folder for the scratch database and CSV file (default: a new temporary folder).")
+    var directory: String?
+
+    func validate() throws {
+        guard rows > 0 else { throw ValidationError("--rows must be positive") }
+        guard repeat_ > 0 else { throw ValidationError("--repeat must be positive") }
+    }
+
+    func run() async throws {
+        let folder = directory.map { URL(fileURLWithPath: $0) }
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("convai-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { if directory == nil { try? FileManager.default.removeItem(at: folder) } }
+        let database = try DuckDBDatabase(
+            configuration: .init(path: folder.appendingPathComponent("bench.duckdb").path, maxConnections: 1))
+        let benchmark = IngestBenchmark(rows: rows, directory: folder)
+        progress("generating \(rows) rows")
+        let data = IngestBenchmark.makeRows(rows)
+        var results: [IngestBenchmark.Result] = []
+        for run in 1...repeat_ {
+            let result = try await benchmark.run(on: database, rows: data) { progress("run \(run)/\(repeat_): \($0)") }
+            progress(
+                "run \(run)/\(repeat_): appender \(rate(result.appenderRowsPerSecond)), copy \(rate(result.copyRowsPerSecond)), "
+                    + "csv+copy \(rate(result.csvAndCopyRowsPerSecond))")
+            results.append(result)
+        }
+        try await database.close()
+        func median(_ key: (IngestBenchmark.Result) -> Double) -> Double {
+            let sorted = results.map(key).sorted()
+            return sorted[sorted.count / 2]
+        }
+        let appender = median(\.appenderRowsPerSecond)
+        let copy = median(\.copyRowsPerSecond)
+        let csvAndCopy = median(\.csvAndCopyRowsPerSecond)
+        print("ingest benchmark: \(rows) rows per path, median of \(repeat_) run(s), DuckDB \(DuckDBDatabase.libraryVersion)")
+        print("  appender (data chunks)      \(rate(appender))")
+        print("  COPY from CSV (baseline)    \(rate(copy))")
+        print("  write CSV + COPY            \(rate(csvAndCopy))")
+        print("  ratio appender / COPY            \(String(format: "%.2f", appender / copy))x")
+        print("  ratio appender / (CSV + COPY)    \(String(format: "%.2f", appender / csvAndCopy))x")
+    }
+
+    private func rate(_ rowsPerSecond: Double) -> String {
+        String(format: "%12.0f rows/s", rowsPerSecond)
+    }
+
+    private func progress(_ message: String) {
+        FileHandle.standardError.write(Data("[bench] \(message)\n".utf8))
+    }
+}

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct ConvAI: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "convai",
+        abstract: "ConvAI: conversational analytics over each tenant's own sales warehouse.",
+        subcommands: [ServeCommand.self, MigrateCommand.self, SQLCommand.self, BenchCommand.self]
+    )
+}
