@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import NIOCore
 import Server
 import Testing
 import Warehouse
@@ -44,7 +45,7 @@ struct HealthTests {
             try await app.test(.router) { client in
                 try await client.execute(uri: "/health", method: .get) { response in
                     #expect(response.status == .ok)
-                    let body = try JSONDecoder().decode(HealthBody.self, from: Data(buffer: response.body))
+                    let body = try JSONDecoder().decode(HealthBody.self, from: Data(String(buffer: response.body).utf8))
                     #expect(body.status == "ok")
                     #expect(body.duckdbVersion == "v1.4.1")
                     #expect(body.tenants.map(\.tenant) == ["itc", "nestle", "unilever"])
@@ -63,7 +64,7 @@ struct HealthTests {
             try await app.test(.router) { client in
                 try await client.execute(uri: "/health", method: .get) { response in
                     #expect(response.status == .serviceUnavailable)
-                    let body = try JSONDecoder().decode(HealthBody.self, from: Data(buffer: response.body))
+                    let body = try JSONDecoder().decode(HealthBody.self, from: Data(String(buffer: response.body).utf8))
                     #expect(body.status == "degraded")
                     #expect(body.tenants.first { $0.tenant == "itc" }?.status == "up")
                     let nestle = try #require(body.tenants.first { $0.tenant == "nestle" })

@@ -62,10 +62,12 @@ public enum ConfigurationFile {
         case is Bool.Type: return "true or false"
         case is Double.Type: return "a number"
         default:
+            // Yams reports the YAML node kind it needed, not the Swift type.
             let name = String(describing: type)
-            if name.hasPrefix("Dictionary") { return "a mapping" }
-            if name.hasPrefix("Array") { return "a list" }
-            return "a mapping (\(name))"
+            if name.hasPrefix("Dictionary") || name.contains("Mapping") { return "a mapping" }
+            if name.hasPrefix("Array") || name.contains("Sequence") { return "a list" }
+            if name.contains("Scalar") { return "a single value" }
+            return "a mapping"
         }
     }
 }
