@@ -44,6 +44,15 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "Transform",
+            dependencies: [
+                "Warehouse",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "Server",
             dependencies: [
                 "Warehouse",
@@ -58,6 +67,7 @@ let package = Package(
             name: "convai",
             dependencies: [
                 "Warehouse",
+                "Transform",
                 "Server",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -71,6 +81,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "TransformTests",
+            dependencies: ["Transform", "Warehouse", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "ServerTests",
             dependencies: [
                 "Server",
@@ -78,6 +93,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
         ),

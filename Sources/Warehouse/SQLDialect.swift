@@ -17,3 +17,15 @@ public enum SQLDialect: String, Sendable, Hashable, CaseIterable, Codable {
             .joined(separator: ".")
     }
 }
+
+extension SQLDialect {
+    /// The schema new tables land in when none is named.
+    public var defaultSchema: String {
+        switch self {
+        case .duckdb: return "main"
+        case .postgres: return "public"
+        case .sqlserver: return "dbo"
+        case .sqlite: return "main"
+        }
+    }
+}
