@@ -1,0 +1,12 @@
+-- Sales hierarchy (DESIGN.md): SO -> ASM -> ZSM -> NSM. reports_to_id is the manager's
+-- employee_id, found by the manager's code; NULL for the NSM.
+select
+    CAST(e.emp_id AS INTEGER) as employee_id,
+    CAST(e.emp_name AS VARCHAR) as employee_name,
+    CAST(e.email AS VARCHAR) as email,
+    CAST(e.designation AS VARCHAR) as role,
+    CAST(e.territory_level AS VARCHAR) as territory_level,
+    CAST(e.territory_name AS VARCHAR) as territory_name,
+    CAST(m.emp_id AS INTEGER) as reports_to_id
+from {{ ref('stg_employees') }} as e
+left join {{ ref('stg_employees') }} as m on m.emp_code = e.manager_code
