@@ -72,6 +72,7 @@ public struct DbtProject: Sendable {
 
         /// A dbt-style name such as `not_null_dim_date_date_key`.
         public var name: String {
+            let column = String(self.column.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "_" })
             let target: String
             switch relation {
             case .model(let m): target = m
@@ -180,7 +181,8 @@ extension DbtProject {
                 }
                 let id = SourceTable.ID(source: sourceName, table: tableName)
                 sources[id] = SourceTable(
-                    id: id, schema: source["schema"] as? String, identifier: (table["identifier"] as? String) ?? tableName)
+                    id: id, schema: try Self.sourceSchema(source["schema"] as? String, file: file),
+                    identifier: (table["identifier"] as? String) ?? tableName)
                 try readColumnTests(table, relation: .source(id), file: file)
             }
         }
@@ -191,12 +193,33 @@ extension DbtProject {
             guard models[modelName] != nil else {
                 throw TransformError(.missingReference, file: file, "describes model '\(modelName)', which has no .sql file")
             }
-            if model["tests"] != nil || model["data_tests"] != nil {
-                throw TransformError(
-                    .invalidProject, file: file, "model-level tests on '\(modelName)' are not supported; put tests on columns")
+            // Model-level generic tests name their column (or expression) in `column_name:`.
+            for item in ((model["data_tests"] ?? model["tests"]) as? [Any]) ?? [] {
+                guard let mapping = item as? [String: Any], mapping.count == 1, let (_, value) = mapping.first,
+                    let arguments = value as? [String: Any],
+                    let column = (arguments["column_name"] ?? (arguments["arguments"] as? [String: Any])?["column_name"]) as? String
+                else {
+                    throw TransformError(
+                        .invalidProject, file: file, "a model-level test on '\(modelName)' needs column_name (\(item))")
+                }
+                tests.append(try Self.parseTest(item, relation: .model(modelName), column: column, file: file))
             }
             try readColumnTests(model, relation: .model(modelName), file: file)
         }
+    }
+
+    /// A source's `schema:`; `{{ target.schema }}` (how a project keeps sources in the
+    /// target schema) means the default schema, other Jinja is refused.
+    static func sourceSchema(_ raw: String?, file: String) throws -> String? {
+        guard let raw else { return nil }
+        guard raw.contains("{{") || raw.contains("{%") else { return raw }
+        let inner = raw.trimmingWhitespace()
+        if inner.hasPrefix("{{"), inner.hasSuffix("}}"),
+            String(inner.dropFirst(2).dropLast(2)).trimmingWhitespace() == "target.schema"
+        {
+            return nil
+        }
+        throw TransformError(.unsupportedJinja, file: file, "source schema '\(raw)' is not supported; use a name or {{ target.schema }}")
     }
 
     private mutating func readColumnTests(_ entry: [String: Any], relation: SchemaTest.Relation, file: String) throws {

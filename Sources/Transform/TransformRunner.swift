@@ -288,7 +288,9 @@ public struct TransformRunner: Sendable {
     func testQuery(_ test: DbtProject.SchemaTest) -> Statement {
         let base = relation(test.relation)
         let source = test.whereClause.map { "(SELECT * FROM \(base) WHERE \($0)) dbt_subquery" } ?? base
-        let column = dialect.quoteIdentifier(test.column)
+        // As in dbt, the column is inserted as written: it may be an expression such as
+        // `invoice_id || '-' || line_number`. It comes from the project, never from a user.
+        let column = test.column
         switch test.kind {
         case .notNull:
             return Statement("SELECT count(*) FROM \(source) WHERE \(column) IS NULL")
@@ -305,7 +307,7 @@ public struct TransformRunner: Sendable {
                 values.map(Value.string))
         case .relationships(let to, let field):
             let parent = relation(to)
-            let parentColumn = dialect.quoteIdentifier(field)
+            let parentColumn = field
             return Statement(
                 "SELECT count(*) FROM (SELECT \(column) AS from_field FROM \(source) WHERE \(column) IS NOT NULL) child "
                     + "LEFT JOIN (SELECT \(parentColumn) AS to_field FROM \(parent)) parent ON child.from_field = parent.to_field "
