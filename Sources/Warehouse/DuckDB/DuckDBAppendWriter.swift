@@ -39,30 +39,39 @@ enum DuckDBAppendWriter {
             }
             defer { duckdb_destroy_data_chunk(&chunk) }
             guard let chunk else { throw WarehouseError(.bulkLoadFailed, "DuckDB could not allocate a data chunk") }
-            for (columnIndex, encoder) in encoders.enumerated() {
+            // Row by row, writing each row's values into every column vector: each row's
+            // array is read once, while the vectors stay hot in cache.
+            var vectors: [duckdb_vector?] = []
+            var pointers: [UnsafeMutableRawPointer?] = []
+            for columnIndex in 0..<columnCount {
                 let vector = duckdb_data_chunk_get_vector(chunk, idx_t(columnIndex))
-                guard let data = duckdb_vector_get_data(vector) else { continue }
-                var validity: UnsafeMutablePointer<UInt64>?
-                for rowIndex in start..<end {
-                    let row = rows[rowIndex]
-                    guard row.count == columnCount else {
-                        throw WarehouseError(
-                            .bulkLoadFailed, "row \(rowIndex + 1) has \(row.count) values; \(table) takes \(columnCount)")
-                    }
+                vectors.append(vector)
+                pointers.append(duckdb_vector_get_data(vector))
+            }
+            var validity = [UnsafeMutablePointer<UInt64>?](repeating: nil, count: columnCount)
+            for rowIndex in start..<end {
+                let row = rows[rowIndex]
+                guard row.count == columnCount else {
+                    throw WarehouseError(
+                        .bulkLoadFailed, "row \(rowIndex + 1) has \(row.count) values; \(table) takes \(columnCount)")
+                }
+                let slot = rowIndex - start
+                for columnIndex in 0..<columnCount {
                     let value = row[columnIndex]
-                    let slot = rowIndex - start
                     if value.isNull {
-                        if validity == nil {
-                            duckdb_vector_ensure_validity_writable(vector)
-                            validity = duckdb_vector_get_validity(vector)
+                        if validity[columnIndex] == nil {
+                            duckdb_vector_ensure_validity_writable(vectors[columnIndex])
+                            validity[columnIndex] = duckdb_vector_get_validity(vectors[columnIndex])
                         }
-                        duckdb_validity_set_row_invalid(validity, idx_t(slot))
+                        duckdb_validity_set_row_invalid(validity[columnIndex], idx_t(slot))
                         continue
                     }
+                    guard let data = pointers[columnIndex] else { continue }
                     do {
-                        try encoder.write(value, into: data, vector: vector, at: slot)
+                        try encoders[columnIndex].write(value, into: data, vector: vectors[columnIndex], at: slot)
                     } catch let error as WarehouseError {
-                        throw WarehouseError(.bulkLoadFailed, "row \(rowIndex + 1), column \(names[columnIndex]): \(error.message)")
+                        throw WarehouseError(
+                            .bulkLoadFailed, "row \(rowIndex + 1), column \(names[columnIndex]): \(error.message)")
                     }
                 }
             }
@@ -117,6 +126,8 @@ enum ColumnEncoder {
                 .bulkLoadFailed, "column \(column) has type \(ColumnDecoder.name(of: other)), which bulk loads do not fill")
         }
     }
+
+    static let powersOfTen: [Int128] = (0...38).map { SQLDecimal.int128PowerOfTen($0) }
 
     private var typeName: String {
         switch self {
@@ -208,6 +219,12 @@ enum ColumnEncoder {
     }
 
     private func decimal(_ value: Value, precision: Int, scale: Int) throws -> Int128 {
+        // The common case, a decimal already at the column's scale, skips rescaling.
+        if case .decimal(let d) = value, d.scale == scale,
+            d.unscaled.magnitude < ColumnEncoder.powersOfTen[precision].magnitude
+        {
+            return d.unscaled
+        }
         let source: SQLDecimal?
         switch value {
         case .decimal(let d): source = d
@@ -222,7 +239,7 @@ enum ColumnEncoder {
         guard let rescaled = source.rescaled(to: scale) else {
             throw WarehouseError(.bulkLoadFailed, "\(source) has more than \(scale) decimal places")
         }
-        guard rescaled.unscaled.magnitude < SQLDecimal.int128PowerOfTen(precision).magnitude else {
+        guard rescaled.unscaled.magnitude < ColumnEncoder.powersOfTen[precision].magnitude else {
             throw WarehouseError(.bulkLoadFailed, "\(source) does not fit DECIMAL(\(precision),\(scale))")
         }
         return rescaled.unscaled
