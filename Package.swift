@@ -53,6 +53,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "SampleData",
+            dependencies: ["Warehouse"],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "Server",
             dependencies: [
                 "Warehouse",
@@ -68,6 +73,7 @@ let package = Package(
             dependencies: [
                 "Warehouse",
                 "Transform",
+                "SampleData",
                 "Server",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -82,7 +88,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TransformTests",
-            dependencies: ["Transform", "Warehouse", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Transform", "Warehouse", "SampleData", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -95,6 +101,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "SampleDataTests",
+            dependencies: ["SampleData", "Warehouse"],
             swiftSettings: strictSettings
         ),
         .testTarget(
