@@ -7,7 +7,11 @@ BUILD ?= debug
 SWIFT_BUILD_FLAGS := -c $(BUILD)
 CONVAI = $(shell swift build $(SWIFT_BUILD_FLAGS) --show-bin-path)/convai
 
-.PHONY: run test bootstrap build migrate bench clean-data
+# The tenants of the embedded default and the volume of their sample data.
+TENANTS ?= itc nestle unilever
+SCALE ?= 1.0
+
+.PHONY: run test bootstrap build migrate seed reseed transform bench clean-data
 
 bootstrap:
 	scripts/bootstrap
@@ -18,7 +22,21 @@ build: bootstrap
 migrate: build
 	$(CONVAI) migrate --config $(CONFIG)
 
-run: migrate
+# Seeds a tenant only when it has no sample data yet; `make reseed` regenerates it.
+seed: migrate
+	@for t in $(TENANTS); do \
+	  if $(CONVAI) sql --config $(CONFIG) --tenant $$t "SELECT 1 FROM raw_secondary_sales LIMIT 1" >/dev/null 2>&1; then \
+	    echo "$$t: sample data present (make reseed to regenerate)"; \
+	  else $(CONVAI) seed --config $(CONFIG) --tenant $$t --scale $(SCALE) || exit 1; fi; \
+	done
+
+reseed: migrate
+	@for t in $(TENANTS); do $(CONVAI) seed --config $(CONFIG) --tenant $$t --scale $(SCALE) || exit 1; done
+
+transform: seed
+	@for t in $(TENANTS); do $(CONVAI) transform --config $(CONFIG) --tenant $$t || exit 1; done
+
+run: transform
 	$(CONVAI) serve --config $(CONFIG) --port $(PORT)
 
 test: bootstrap
@@ -27,6 +45,7 @@ test: bootstrap
 bench: bootstrap
 	swift build -c release --product convai
 	$$(swift build -c release --show-bin-path)/convai bench ingest --rows 1000000 --repeat 3
+	$$(swift build -c release --show-bin-path)/convai bench seed-transform --tenant itc --scale 1
 
 clean-data:
 	rm -rf data/
