@@ -186,6 +186,20 @@ public struct TransformRunner: Sendable {
         return Report(models: results, tests: testResults)
     }
 
+    /// Empties the tables of incremental models, so that the next run reloads them in
+    /// full. For loaders that replace the sources wholesale (`convai seed`): an incremental
+    /// run only looks at recent rows and would keep facts of data that no longer exists.
+    /// Returns the models emptied.
+    public func resetIncrementalModels() async throws -> [String] {
+        var emptied: [String] = []
+        for model in project.models.values.sorted(by: { $0.name < $1.name }) where model.materialization == .incremental {
+            guard let type = try await relationType(model.name), type != "VIEW" else { continue }
+            try await database.execute("DELETE FROM \(relation(model.name))")
+            emptied.append(model.name)
+        }
+        return emptied
+    }
+
     // MARK: Models
 
     private func relationType(_ name: String) async throws -> String? {

@@ -3,6 +3,7 @@ import Foundation
 import SampleData
 import Server
 import Synchronization
+import Transform
 import Warehouse
 
 #if canImport(Glibc)
@@ -102,6 +103,17 @@ struct SeedCommand: AsyncParsableCommand {
             bar.finish()
             try report.planted.write(toFile: plantedPath)
             printSummary(report, options: seedOptions, plantedPath: plantedPath)
+            // The raw data was replaced wholesale: incremental marts built from the old data
+            // must be rebuilt in full, not topped up.
+            let projectFolder = URL(fileURLWithPath: configuration.root).appendingPathComponent("transform")
+            if FileManager.default.fileExists(atPath: projectFolder.appendingPathComponent("dbt_project.yml").path) {
+                let emptied = try await TransformRunner(
+                    project: try DbtProject.load(from: projectFolder), database: database, logger: logger
+                ).resetIncrementalModels()
+                if !emptied.isEmpty {
+                    print("Emptied incremental marts \(emptied.joined(separator: ", ")): the next convai transform rebuilds them")
+                }
+            }
         } catch {
             bar.finish()
             await router.closeAll()

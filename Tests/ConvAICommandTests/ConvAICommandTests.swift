@@ -49,6 +49,12 @@ struct ConvAICommandTests {
             to: folder.appendingPathComponent("config/convai.yaml"))
         try FileManager.default.copyItem(
             at: Self.packageRoot.appendingPathComponent("database"), to: folder.appendingPathComponent("database"))
+        let transform = folder.appendingPathComponent("transform")
+        try FileManager.default.createDirectory(at: transform, withIntermediateDirectories: true)
+        for item in ["dbt_project.yml", "models"] {
+            try FileManager.default.copyItem(
+                at: Self.packageRoot.appendingPathComponent("transform/\(item)"), to: transform.appendingPathComponent(item))
+        }
         try body(folder)
     }
 
@@ -85,6 +91,41 @@ struct ConvAICommandTests {
             #expect(second.stdout == "itc: up to date (1 migration(s) applied earlier)\n")
             let tables = try convai(["sql", "--tenant", "unilever", "SELECT count(*) AS n FROM information_schema.tables WHERE table_name LIKE 'f%'"], in: folder)
             #expect(tables.stdout.contains("\n2\n") || tables.stdout.contains(" 2\n"), "\(tables.stdout)")
+        }
+    }
+
+    @Test("seed, transform, reseed another period, transform: the marts follow the new data")
+    func seedAndTransform() throws {
+        try withProject { folder in
+            let seed = try convai(
+                ["seed", "--tenant", "nestle", "--days", "120", "--end-date", "2025-06-30", "--seed", "7", "--scale", "0.02"], in: folder)
+            #expect(seed.status == 0, "\(seed.stderr)")
+            #expect(seed.stdout.contains("Seeded nestle (Nestlé India): 2025-03-03 to 2025-06-30"), "\(seed.stdout)")
+            #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("data/nestle.planted.json").path))
+            let transform = try convai(["transform", "--tenant", "nestle"], in: folder)
+            #expect(transform.status == 0, "\(transform.stdout)\n\(transform.stderr)")
+            #expect(transform.stdout.contains("17 models (17 ok, 0 error, 0 skipped)"), "\(transform.stdout)")
+            #expect(transform.stderr.contains("OK incremental (full) fact_sales_transactions"))
+            let first = try convai(
+                ["sql", "--tenant", "nestle", "--json", "SELECT count(*) AS n, max(transaction_date) AS last FROM fact_sales_transactions"],
+                in: folder)
+            #expect(first.stdout.contains(#""last":"2025-06-30""#), "\(first.stdout)")
+
+            let reseed = try convai(
+                ["seed", "--tenant", "nestle", "--days", "90", "--end-date", "2025-03-31", "--scale", "0.02"], in: folder)
+            #expect(reseed.status == 0, "\(reseed.stderr)")
+            #expect(reseed.stdout.contains("Emptied incremental marts fact_primary_sales, fact_sales_transactions"), "\(reseed.stdout)")
+            let again = try convai(["transform", "--tenant", "nestle"], in: folder)
+            #expect(again.status == 0, "\(again.stdout)\n\(again.stderr)")
+            let second = try convai(
+                ["sql", "--tenant", "nestle", "--json",
+                 "SELECT max(transaction_date) AS last, min(transaction_date) AS first FROM fact_sales_transactions"],
+                in: folder)
+            #expect(second.stdout.contains(#""last":"2025-03-31","first":"2025-01-01""#), "\(second.stdout)")
+
+            let badSelect = try convai(["transform", "--tenant", "nestle", "--select", "no_such_model+"], in: folder)
+            #expect(badSelect.status == 1)
+            #expect(badSelect.stderr.contains("no model named 'no_such_model'"), "\(badSelect.stderr)")
         }
     }
 
