@@ -53,6 +53,14 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "Semantic",
+            dependencies: [
+                "Warehouse",
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "SampleData",
             dependencies: ["Warehouse"],
             swiftSettings: strictSettings
@@ -101,6 +109,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "SemanticTests",
+            dependencies: ["Semantic"],
             swiftSettings: strictSettings
         ),
         .testTarget(
