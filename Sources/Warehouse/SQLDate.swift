@@ -20,7 +20,7 @@ public struct SQLDate: Sendable, Hashable, Comparable {
     public init?(iso text: some StringProtocol) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-            let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2])
+            let y = digits(parts[0]), let m = digits(parts[1]), let d = digits(parts[2])
         else { return nil }
         self.init(year: y, month: m, day: d)
     }
@@ -90,4 +90,10 @@ extension SQLDate: CustomStringConvertible {
 func pad(_ n: Int, _ width: Int) -> String {
     let s = String(n.magnitude)
     return (n < 0 ? "-" : "") + String(repeating: "0", count: max(0, width - s.count)) + s
+}
+
+/// The value of a run of ASCII digits; nil for anything else (signs, spaces, other scripts).
+func digits(_ text: some StringProtocol) -> Int? {
+    guard !text.isEmpty, text.utf8.allSatisfy({ (48...57).contains($0) }) else { return nil }
+    return Int(text)
 }

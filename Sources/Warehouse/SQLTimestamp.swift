@@ -23,14 +23,17 @@ public struct SQLTimestamp: Sendable, Hashable, Comparable {
         guard let date = SQLDate(iso: s[..<dateEnd]), s[dateEnd] == " " || s[dateEnd] == "T" else { return nil }
         let time = s[s.index(after: dateEnd)...]
         let hms = time.split(separator: ":", omittingEmptySubsequences: false)
-        guard hms.count == 3, let h = Int(hms[0]), let mi = Int(hms[1]), (0..<24).contains(h), (0..<60).contains(mi)
+        guard hms.count == 3, hms[0].count == 2, hms[1].count == 2, let h = digits(hms[0]), let mi = digits(hms[1]),
+            (0..<24).contains(h), (0..<60).contains(mi)
         else { return nil }
         let secParts = hms[2].split(separator: ".", omittingEmptySubsequences: false)
-        guard let sec = Int(secParts[0]), (0..<60).contains(sec), secParts.count <= 2 else { return nil }
+        guard secParts.count <= 2, secParts[0].count == 2, let sec = digits(secParts[0]), (0..<60).contains(sec) else {
+            return nil
+        }
         var micros = 0
         if secParts.count == 2 {
             let f = secParts[1]
-            guard (1...6).contains(f.count), let v = Int(f) else { return nil }
+            guard (1...6).contains(f.count), let v = digits(f) else { return nil }
             micros = v * Int(SQLDecimal.powerOfTen(6 - f.count))
         }
         self.init(date: date, hour: h, minute: mi, second: sec, microsecond: micros)
@@ -38,10 +41,9 @@ public struct SQLTimestamp: Sendable, Hashable, Comparable {
 
     /// The calendar date part.
     public var date: SQLDate {
-        let days = microsecondsSinceEpoch >= 0
-            ? microsecondsSinceEpoch / 86_400_000_000
-            : (microsecondsSinceEpoch - 86_399_999_999) / 86_400_000_000
-        return SQLDate(daysSinceEpoch: Int32(days))
+        // Floor division that cannot overflow, even at DuckDB's -infinity (-Int64.max).
+        let (quotient, remainder) = microsecondsSinceEpoch.quotientAndRemainder(dividingBy: 86_400_000_000)
+        return SQLDate(daysSinceEpoch: Int32(remainder < 0 ? quotient - 1 : quotient))
     }
 
     public static func < (lhs: SQLTimestamp, rhs: SQLTimestamp) -> Bool {
@@ -53,7 +55,8 @@ extension SQLTimestamp: CustomStringConvertible {
     /// `YYYY-MM-DD HH:MM:SS`, with `.ffffff` when there are fractional seconds.
     public var description: String {
         let day = date
-        let micros = microsecondsSinceEpoch - Int64(day.daysSinceEpoch) * 86_400_000_000
+        let (_, remainder) = microsecondsSinceEpoch.quotientAndRemainder(dividingBy: 86_400_000_000)
+        let micros = remainder < 0 ? remainder + 86_400_000_000 : remainder
         let seconds = Int(micros / 1_000_000)
         let fraction = Int(micros % 1_000_000)
         var text = "\(day) \(pad(seconds / 3600, 2)):\(pad(seconds / 60 % 60, 2)):\(pad(seconds % 60, 2))"

@@ -47,6 +47,8 @@ struct DuckDBDatabaseTests {
         try await withDatabase { db throws in
             let result = try await db.query("SELECT CAST(? AS \(type)) AS v", [value])
             #expect(result.rows == [[value]])
+            // Decimals compare numerically; the text shows the scale survived too.
+            #expect(result.rows.first?.first?.description == value.description)
             #expect(result.columns.first?.name == "v")
         }
     }
@@ -231,6 +233,27 @@ struct DuckDBDatabaseTests {
             let again = try DuckDBDatabase(configuration: .init(path: path))
             #expect(try await again.query("SELECT x FROM kept").scalar == .int(7))
             try await again.close()
+        }
+    }
+
+    @Test("extreme and infinite dates and times are exact or a clear error, never a crash")
+    func extremeTemporals() async throws {
+        try await withDatabase { db throws in
+            let early = try await db.query(
+                "SELECT TIMESTAMP '1969-12-31 23:59:59.999999' AS a, TIMESTAMP_NS '1969-12-31 23:59:59.9999995' AS b, "
+                    + "TIME '24:00:00' AS c, TIMESTAMP_MS '1900-01-01 00:00:00.001' AS d")
+            #expect(early.rows[0].map(\.description) == [
+                "1969-12-31 23:59:59.999999", "1969-12-31 23:59:59.999999", "24:00:00", "1900-01-01 00:00:00.001000",
+            ])
+            for sql in ["SELECT '-infinity'::TIMESTAMP", "SELECT 'infinity'::DATE", "SELECT '-infinity'::TIMESTAMP_S"] {
+                let error = await #expect(throws: WarehouseError.self) { try await db.query(sql) }
+                #expect(error?.code == .unsupportedType, "\(sql)")
+            }
+            let oldest = try await db.query("SELECT TIMESTAMP '290309-12-22 (BC) 00:00:00' AS t")
+            #expect(oldest.rows[0][0].description.hasSuffix("00:00:00"))
+            let tooWide = SQLDecimal("1.\(String(repeating: "0", count: 38))")!
+            let bind = await #expect(throws: WarehouseError.self) { try await db.query("SELECT ?", [.decimal(tooWide)]) }
+            #expect(bind?.code == .bindFailed)
         }
     }
 

@@ -14,6 +14,24 @@ struct ValueTests {
         #expect(SQLDecimal(text) == nil)
     }
 
+    @Test("dates and timestamps refuse signs and other non-digits")
+    func strictParsing() {
+        #expect(SQLDate(iso: "2024-+1-+5") == nil)
+        #expect(SQLTimestamp(iso: "2025-01-01 00:00:00.-5") == nil)
+        #expect(SQLTimestamp(iso: "2025-01-01 +1:00:00") == nil)
+        #expect(SQLTimestamp(microsecondsSinceEpoch: -Int64.max).date.daysSinceEpoch < 0)
+    }
+
+    @Test("decimals compare numerically and hash alike whatever their scale")
+    func decimalEquality() throws {
+        let a = try #require(SQLDecimal("1.20"))
+        let b = try #require(SQLDecimal("1.2"))
+        #expect(a == b)
+        #expect(Set([a, b]).count == 1)
+        #expect(!(a < b) && !(b < a))
+        #expect(a.description == "1.20")
+    }
+
     @Test("rescaling never loses digits silently")
     func rescale() throws {
         let d = try #require(SQLDecimal("1.50"))

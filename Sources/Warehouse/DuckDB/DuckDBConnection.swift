@@ -90,6 +90,9 @@ final class DuckDBConnection: @unchecked Sendable {
             state = duckdb_bind_timestamp(statement, i, duckdb_timestamp(micros: v.microsecondsSinceEpoch))
         case .decimal(let v):
             let digits = String(v.unscaled.magnitude).count
+            guard digits <= 38 else {
+                throw WarehouseError(.bindFailed, "parameter \(index): \(v) has more than 38 digits", statement: sql)
+            }
             let width = UInt8(min(38, max(digits, v.scale + 1, 1)))
             let decimal = duckdb_decimal(width: width, scale: UInt8(v.scale), value: makeHugeint(v.unscaled))
             state = duckdb_bind_decimal(statement, i, decimal)

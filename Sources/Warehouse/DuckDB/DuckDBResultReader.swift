@@ -170,14 +170,26 @@ enum ColumnDecoder {
         case .varchar: return .string(Self.string(data, row))
         case .blob:
             return .string(Self.withBytes(data, row) { $0.map { "\\x" + String($0, radix: 16, uppercase: true).leftPadded(2) }.joined() })
-        case .date: return .date(SQLDate(daysSinceEpoch: data.load(fromByteOffset: row * 4, as: Int32.self)))
+        case .date:
+            let days = data.load(fromByteOffset: row * 4, as: Int32.self)
+            // DuckDB stores 'infinity' and '-infinity' as the extreme values.
+            if days == Int32.max || days == -Int32.max { throw Self.infinite("DATE", column) }
+            return .date(SQLDate(daysSinceEpoch: days))
         case .time:
-            let micros = data.load(fromByteOffset: row * 8, as: Int64.self)
-            let t = SQLTimestamp(microsecondsSinceEpoch: micros).description
-            return .string(String(t.dropFirst(11)))
-        case .timestamp(let perUnit, let divisor, _):
+            let micros = Int(data.load(fromByteOffset: row * 8, as: Int64.self))
+            let seconds = micros / 1_000_000
+            var text = "\(pad(seconds / 3600, 2)):\(pad(seconds / 60 % 60, 2)):\(pad(seconds % 60, 2))"
+            if micros % 1_000_000 != 0 { text += "." + pad(micros % 1_000_000, 6) }
+            return .string(text)
+        case .timestamp(let perUnit, let divisor, let name):
             let raw = data.load(fromByteOffset: row * 8, as: Int64.self)
-            return .timestamp(SQLTimestamp(microsecondsSinceEpoch: raw.multipliedReportingOverflow(by: perUnit).partialValue / divisor))
+            if raw == Int64.max || raw == -Int64.max { throw Self.infinite(name, column) }
+            let (scaled, overflow) = raw.multipliedReportingOverflow(by: perUnit)
+            guard !overflow else {
+                throw WarehouseError(.unsupportedType, "column \(column): a \(name) value is outside the range ConvAI reads")
+            }
+            let (quotient, remainder) = scaled.quotientAndRemainder(dividingBy: divisor)
+            return .timestamp(SQLTimestamp(microsecondsSinceEpoch: remainder < 0 ? quotient - 1 : quotient))
         case .interval:
             let v = data.assumingMemoryBound(to: duckdb_interval.self)[row]
             return .string("\(v.months) months \(v.days) days \(v.micros) microseconds")
@@ -202,6 +214,10 @@ enum ColumnDecoder {
             throw WarehouseError(
                 .unsupportedType, "column \(column) has type \(name), which ConvAI does not read; cast it in the query")
         }
+    }
+
+    private static func infinite(_ type: String, _ column: String) -> WarehouseError {
+        WarehouseError(.unsupportedType, "column \(column) holds an infinite \(type), which ConvAI does not read; filter or cast it in the query")
     }
 
     private static func withBytes<T>(_ data: UnsafeMutableRawPointer, _ row: Int, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
