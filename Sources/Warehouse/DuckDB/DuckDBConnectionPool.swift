@@ -53,7 +53,7 @@ final class DuckDBConnectionPool: Sendable {
             do {
                 return try DuckDBConnection(handle: handle)
             } catch {
-                releaseSlot()
+                releaseSlot(after: error)
                 throw error
             }
         case .wait:
@@ -87,11 +87,17 @@ final class DuckDBConnectionPool: Sendable {
         }
     }
 
-    private func releaseSlot() {
-        let drained = state.withLock { state -> CheckedContinuation<Void, Never>? in
+    /// Gives back the slot of a connection that failed to open. Waiters are only woken by
+    /// a returning connection, so when none is leased they would wait forever: they get
+    /// the same error instead.
+    private func releaseSlot(after error: any Error) {
+        let (waiters, drained) = state.withLock { state -> ([Waiter], CheckedContinuation<Void, Never>?) in
             state.leased -= 1
-            return state.leased == 0 ? state.drained.take() : nil
+            guard state.leased == 0 else { return ([], nil) }
+            defer { state.waiters = [] }
+            return (state.waiters, state.drained.take())
         }
+        for waiter in waiters { waiter.continuation.resume(throwing: error) }
         drained?.resume()
     }
 
