@@ -1,4 +1,5 @@
 public import Foundation
+public import Warehouse
 import Yams
 
 /// A dbt project read from disk: its models, sources, variables and schema tests.
@@ -18,6 +19,8 @@ public struct DbtProject: Sendable {
         public var materialization: Materialization
         /// Columns that identify a row, for incremental delete+insert.
         public var uniqueKey: [String]
+        /// `incremental_strategy='append'`: insert without deleting matching keys.
+        public var appendOnly: Bool
         /// Models this one `ref()`s.
         public var dependencies: [String]
         /// Sources this one reads, as (source, table).
@@ -47,7 +50,7 @@ public struct DbtProject: Sendable {
         public enum Kind: Sendable, Hashable {
             case notNull
             case unique
-            case acceptedValues([String])
+            case acceptedValues([Value])
             case relationships(to: Relation, field: String)
         }
 
@@ -134,6 +137,7 @@ extension DbtProject {
         let folderConfig = FolderConfig(root: (root["models"] as? [String: Any])?[name] as? [String: Any] ?? [:])
 
         var models: [String: Model] = [:]
+        var disabled: Set<String> = []
         var schemaFiles: [String] = []
         for modelPath in modelPaths {
             let base = directory.appendingPathComponent(modelPath)
@@ -153,17 +157,22 @@ extension DbtProject {
                 }
                 let sql = try String(contentsOf: directory.appendingPathComponent(relative), encoding: .utf8)
                 let folders = file.split(separator: "/").dropLast().map(String.init)
-                models[modelName] = try Model.parse(
+                if let model = try Model.parse(
                     name: modelName, file: relative, sql: sql, defaults: folderConfig.settings(for: folders))
+                {
+                    models[modelName] = model
+                } else {
+                    disabled.insert(modelName)
+                }
             }
         }
         var project = DbtProject(directory: directory, name: name, models: models, sources: [:], vars: vars, tests: [])
-        for file in schemaFiles { try project.readSchemaFile(file) }
+        for file in schemaFiles { try project.readSchemaFile(file, disabled: disabled) }
         try project.checkReferences()
         return project
     }
 
-    private mutating func readSchemaFile(_ file: String) throws {
+    private mutating func readSchemaFile(_ file: String, disabled: Set<String>) throws {
         let text = try String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8)
         let yaml: [String: Any]
         do {
@@ -190,6 +199,7 @@ extension DbtProject {
             guard let modelName = model["name"] as? String else {
                 throw TransformError(.invalidProject, file: file, "a model entry has no name")
             }
+            if disabled.contains(modelName) { continue }
             guard models[modelName] != nil else {
                 throw TransformError(.missingReference, file: file, "describes model '\(modelName)', which has no .sql file")
             }
@@ -258,7 +268,14 @@ extension DbtProject {
             guard let values = arguments["values"] as? [Any] else {
                 throw TransformError(.invalidProject, file: file, "column \(column): accepted_values needs values")
             }
-            kind = .acceptedValues(values.map { "\($0)" })
+            // With `quote: false` dbt writes the values as SQL numbers; bind them as such.
+            let quote = (arguments["quote"] as? Bool) ?? true
+            kind = .acceptedValues(
+                values.map { value in
+                    if !quote, let int = value as? Int { return .int(Int64(int)) }
+                    if !quote, let decimal = SQLDecimal("\(value)") { return .decimal(decimal) }
+                    return .string("\(value)")
+                })
         case "relationships":
             guard let to = arguments["to"] as? String, let field = arguments["field"] as? String else {
                 throw TransformError(.invalidProject, file: file, "column \(column): relationships needs to and field")
@@ -315,10 +332,13 @@ extension DbtProject {
 }
 
 extension DbtProject.Model {
-    static func parse(name: String, file: String, sql: String, defaults: [String: Any]) throws -> DbtProject.Model {
+    /// The model, or nil when it is disabled (`enabled=false`), as dbt leaves it out of the graph.
+    static func parse(name: String, file: String, sql: String, defaults: [String: Any]) throws -> DbtProject.Model? {
         let template = try JinjaTemplate(sql, file: file)
         var materialization = (defaults["materialized"] as? String) ?? "view"
         var uniqueKey: [String] = []
+        var appendOnly = false
+        var enabled = (defaults["enabled"] as? Bool) ?? true
         var dependencies: [String] = []
         var sources: [DbtProject.SourceTable.ID] = []
         var sawConfig = false
@@ -355,7 +375,11 @@ extension DbtProject.Model {
                         guard ["delete+insert", "append"].contains(value.text ?? "") else {
                             throw fail("incremental_strategy '\(value.text ?? "")' is not supported (delete+insert, append)")
                         }
-                    case "tags", "on_schema_change", "docs", "meta", "enabled":
+                        appendOnly = value.text == "append"
+                    case "enabled":
+                        guard case .bool(let flag) = value else { throw fail("enabled must be true or false") }
+                        enabled = flag
+                    case "tags", "on_schema_change", "docs", "meta":
                         break
                     default:
                         throw fail("config(\(key)=…) is not supported")
@@ -377,9 +401,10 @@ extension DbtProject.Model {
         if kind == .incremental, uniqueKey.isEmpty {
             // Without a key dbt appends; so do we.
         }
+        guard enabled else { return nil }
         return DbtProject.Model(
-            name: name, file: file, materialization: kind, uniqueKey: uniqueKey, dependencies: dependencies,
-            sources: sources, template: template)
+            name: name, file: file, materialization: kind, uniqueKey: uniqueKey, appendOnly: appendOnly,
+            dependencies: dependencies, sources: sources, template: template)
     }
 }
 

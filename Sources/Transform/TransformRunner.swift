@@ -280,7 +280,7 @@ public struct TransformRunner: Sendable {
             ).rows.compactMap { $0.first?.stringValue }
             let columnList = columns.map(dialect.quoteIdentifier).joined(separator: ", ")
             var statements: [Statement] = []
-            if !model.uniqueKey.isEmpty {
+            if !model.uniqueKey.isEmpty, !model.appendOnly {
                 let match = model.uniqueKey.map { key in
                     "\(temporary).\(dialect.quoteIdentifier(key)) = \(target).\(dialect.quoteIdentifier(key))"
                 }.joined(separator: " AND ")
@@ -315,10 +315,10 @@ public struct TransformRunner: Sendable {
             let placeholders = values.map { _ in "?" }.joined(separator: ", ")
             return Statement(
                 "SELECT count(*) FROM (SELECT \(column) AS value_field FROM \(source) GROUP BY \(column)) dbt_values "
-                    // Values are written as text in schema.yml; compare as text so an integer
-                // column (sign: [1, -1]) works the same on every engine.
-                + "WHERE CAST(value_field AS VARCHAR(4000)) NOT IN (\(placeholders))",
-                values.map(Value.string))
+                    // Quoted values are bound as text, as dbt writes them as string literals:
+                // the engine casts them to the column's type, so 1.5 matches 1.50.
+                + "WHERE value_field NOT IN (\(placeholders))",
+                values)
         case .relationships(let to, let field):
             let parent = relation(to)
             let parentColumn = field

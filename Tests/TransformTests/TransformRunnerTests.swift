@@ -189,6 +189,46 @@ struct TransformRunnerTests {
         }
     }
 
+    @Test("accepted_values compare as the column's type; disabled models are left out; append keeps old rows")
+    func configSemantics() async throws {
+        var files = Self.baseProject
+        files["models/marts/prices.sql"] = """
+            {{ config(materialized='incremental', unique_key='line_id', incremental_strategy='append') }}
+            select line_id, amount, CAST(1 AS INTEGER) AS sign from {{ ref('stg_sales') }}
+            """
+        files["models/marts/old.sql"] = "{{ config(enabled=false) }}\nselect * from {{ ref('missing_on_purpose') }}"
+        files["models/marts/prices.yml"] = """
+            version: 2
+            models:
+              - name: prices
+                columns:
+                  - name: amount
+                    data_tests:
+                      - accepted_values: {values: ['10.5', '20', '5.25']}
+                  - name: sign
+                    data_tests:
+                      - accepted_values: {values: [1, -1], quote: false}
+              - name: old
+                columns:
+                  - name: x
+                    data_tests: [not_null]
+            """
+        try await withProject(files) { folder throws in
+            let project = try DbtProject.load(from: folder)
+            #expect(project.models["old"] == nil)
+            let db = try DuckDBDatabase(configuration: .init())
+            try await makeRawTable(db)
+            let runner = TransformRunner(project: project, database: db, logger: Logger(label: "t"))
+            let report = try await runner.run(.init(select: ["+prices"]))
+            #expect(report.succeeded, "\(report.tests.filter { $0.status != .pass }.map { "\($0.name) \($0.failures) \($0.message ?? "")" })")
+            #expect(report.tests.map(\.name).contains("accepted_values_prices_amount"))
+            _ = try await runner.run(.init(select: ["prices"], runTests: false))
+            // append: the second run adds the same lines again instead of replacing them.
+            #expect(try await db.query("SELECT count(*) FROM prices").scalar == .int(6))
+            try await db.close()
+        }
+    }
+
     @Test("selectors pick models and their neighbours")
     func selection() async throws {
         try await withProject(Self.baseProject) { folder throws in
