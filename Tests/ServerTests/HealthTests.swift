@@ -69,7 +69,8 @@ struct HealthTests {
                     #expect(body.tenants.first { $0.tenant == "itc" }?.status == "up")
                     let nestle = try #require(body.tenants.first { $0.tenant == "nestle" })
                     #expect(nestle.status == "down")
-                    #expect(nestle.error?.isEmpty == false)
+                    #expect(nestle.error == "the database cannot be opened")
+                    #expect(String(buffer: response.body).contains(configuration.root) == false, "health must not reveal paths")
                 }
             }
             await router.closeAll()

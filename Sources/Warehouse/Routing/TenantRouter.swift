@@ -13,7 +13,8 @@ public actor TenantRouter {
         public var status: String
         /// How long `SELECT 1` took, in milliseconds (when up).
         public var latencyMs: Double?
-        /// Why it is down (when down).
+        /// Why it is down (when down), in general words: the engine's own message may name
+        /// files or data, so it goes to the log, not to an unauthenticated client.
         public var error: String?
     }
 
@@ -72,13 +73,15 @@ public actor TenantRouter {
             databases.append((id, Result { try database(for: id) }))
         }
         let engines = tenants.mapValues(\.database.engine.rawValue)
+        let logger = self.logger
         return await withTaskGroup(of: Health.self) { group in
             for (id, opened) in databases {
                 let engine = engines[id] ?? "unknown"
                 group.addTask {
                     switch opened {
                     case .failure(let error):
-                        return Health(tenant: id, engine: engine, status: "down", error: "\(error)")
+                        logger.warning("tenant database cannot open", metadata: ["tenant.id": "\(id)", "error": "\(error)"])
+                        return Health(tenant: id, engine: engine, status: "down", error: "the database cannot be opened")
                     case .success(let database):
                         let clock = ContinuousClock()
                         let start = clock.now
@@ -88,7 +91,8 @@ public actor TenantRouter {
                             let ms = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
                             return Health(tenant: id, engine: engine, status: "up", latencyMs: (ms * 1000).rounded() / 1000)
                         } catch {
-                            return Health(tenant: id, engine: engine, status: "down", error: "\(error)")
+                            logger.warning("tenant health query failed", metadata: ["tenant.id": "\(id)", "error": "\(error)"])
+                            return Health(tenant: id, engine: engine, status: "down", error: "the health query failed")
                         }
                     }
                 }
@@ -101,11 +105,13 @@ public actor TenantRouter {
 
     /// Closes every open database.
     public func closeAll() async {
-        for (tenant, database) in open {
+        // Take each database out before awaiting its close, so one opened meanwhile is
+        // not forgotten unclosed.
+        while let (tenant, database) = open.first {
+            open[tenant] = nil
             do { try await database.close() } catch {
                 logger.warning("closing tenant database failed", metadata: ["tenant.id": "\(tenant)", "error": "\(error)"])
             }
         }
-        open = [:]
     }
 }
