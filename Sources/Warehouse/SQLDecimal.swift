@@ -50,6 +50,25 @@ public struct SQLDecimal: Sendable, Hashable, Comparable {
         return SQLDecimal(unscaled: unscaled / divisor, scale: newScale)
     }
 
+    /// Numeric equality: 1.20 equals 1.2 (the scale is kept for display, not identity),
+    /// consistent with `<`.
+    public static func == (lhs: SQLDecimal, rhs: SQLDecimal) -> Bool {
+        let scale = max(lhs.scale, rhs.scale)
+        guard let l = lhs.rescaled(to: scale), let r = rhs.rescaled(to: scale) else { return false }
+        return l.unscaled == r.unscaled
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        var digits = unscaled
+        var scale = self.scale
+        while scale > 0, digits % 10 == 0 {
+            digits /= 10
+            scale -= 1
+        }
+        hasher.combine(digits)
+        hasher.combine(scale)
+    }
+
     public static func < (lhs: SQLDecimal, rhs: SQLDecimal) -> Bool {
         let scale = max(lhs.scale, rhs.scale)
         if let l = lhs.rescaled(to: scale), let r = rhs.rescaled(to: scale) { return l.unscaled < r.unscaled }
