@@ -49,8 +49,10 @@ struct ModelGraph {
         var result: Set<String> = []
         for raw in selectors.flatMap({ $0.split(separator: " ").map(String.init) }) where !raw.isEmpty {
             if raw.hasPrefix("path:") {
-                let prefix = String(raw.dropFirst(5))
-                let matched = project.models.values.filter { $0.file.hasPrefix(prefix) }.map(\.name)
+                // A folder matches whole path components: path:models/mart is not models/marts.
+                let path = String(raw.dropFirst(5))
+                let folder = path.hasSuffix("/") ? path : path + "/"
+                let matched = project.models.values.filter { $0.file == path || $0.file.hasPrefix(folder) }.map(\.name)
                 guard !matched.isEmpty else { throw TransformError(.invalidSelection, "--select \(raw) matches no model") }
                 result.formUnion(matched)
                 continue

@@ -30,7 +30,7 @@ struct TransformCommand: AsyncParsableCommand {
     var project: String?
 
     func validate() throws {
-        for variable in variables where !variable.contains("=") {
+        for variable in variables where !variable.contains("=") || variable.hasPrefix("=") {
             throw ValidationError("--var takes name=value, got '\(variable)'")
         }
     }

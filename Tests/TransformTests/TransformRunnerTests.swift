@@ -239,6 +239,7 @@ struct TransformRunnerTests {
             #expect(try await runner.run(.init(select: ["stg_sales+"], runTests: false)).models.map(\.name) == ["stg_sales", "brands", "fact_sales"])
             #expect(try await runner.run(.init(select: ["path:models/marts"], runTests: false)).models.map(\.name) == ["brands", "fact_sales"])
             await #expect(throws: TransformError.self) { try await runner.run(.init(select: ["nothing"])) }
+            await #expect(throws: TransformError.self) { try await runner.run(.init(select: ["path:models/mart"])) }
             try await db.close()
         }
     }
