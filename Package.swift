@@ -113,7 +113,11 @@ let package = Package(
         ),
         .testTarget(
             name: "SemanticTests",
-            dependencies: ["Semantic"],
+            dependencies: [
+                "Semantic", "Warehouse", "SampleData", "Transform", .product(name: "Logging", package: "swift-log"),
+            ],
+            // Golden SQL files are read from the source tree by path, not bundled.
+            exclude: ["Golden"],
             swiftSettings: strictSettings
         ),
         .testTarget(

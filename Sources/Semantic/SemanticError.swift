@@ -24,6 +24,8 @@ public struct SemanticError: Error, Sendable, Hashable, CustomStringConvertible 
         public static let ambiguousJoinPath = Code(raw: "ambiguous_join_path")
         /// A view's `join_path` or `includes` does not match the cubes and their joins.
         public static let invalidView = Code(raw: "invalid_view")
+        /// A query names an unknown member, uses a wrong operator, range, order or limit (HTTP 400).
+        public static let invalidQuery = Code(raw: "invalid_query")
 
         /// The code's stable name, e.g. `unknown_reference`.
         public var description: String { raw }

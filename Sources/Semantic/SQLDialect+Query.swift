@@ -1,0 +1,61 @@
+import Warehouse
+
+/// The dialect-specific pieces of query SQL.
+extension SQLDialect {
+    /// The placeholder for parameter `index` (1-based).
+    func placeholder(_ index: Int) -> String {
+        switch self {
+        case .duckdb, .sqlite: return "?"
+        case .postgres: return "$\(index)"
+        case .sqlserver: return "@P\(index)"
+        }
+    }
+
+    /// String concatenation of SQL expressions.
+    func concat(_ parts: [String]) -> String {
+        parts.joined(separator: self == .sqlserver ? " + " : " || ")
+    }
+
+    /// `expression` truncated to the start of its `granularity`.
+    func truncate(_ expression: String, to granularity: CubeQuery.Granularity) -> String {
+        let x = expression
+        switch self {
+        case .duckdb, .postgres:
+            return "date_trunc('\(granularity.rawValue)', \(x))"
+        case .sqlserver:
+            // SQL Server 2017 has no DATETRUNC: count whole units since day 0 (1900-01-01,
+            // a Monday, so weeks start on Monday) and add them back. Seconds since 1900
+            // overflow INT, so seconds count from 2000-01-01.
+            switch granularity {
+            case .second: return "DATEADD(second, DATEDIFF(second, '2000-01-01', \(x)), CAST('2000-01-01' AS DATETIME2))"
+            case .week: return "DATEADD(day, (DATEDIFF(day, 0, \(x)) / 7) * 7, CAST(0 AS DATETIME))"
+            default:
+                let unit = granularity.rawValue
+                return "DATEADD(\(unit), DATEDIFF(\(unit), 0, \(x)), CAST(0 AS DATETIME))"
+            }
+        case .sqlite:
+            switch granularity {
+            case .second: return "strftime('%Y-%m-%d %H:%M:%S', \(x))"
+            case .minute: return "strftime('%Y-%m-%d %H:%M:00', \(x))"
+            case .hour: return "strftime('%Y-%m-%d %H:00:00', \(x))"
+            case .day: return "datetime(\(x), 'start of day')"
+            case .week:
+                return "datetime(\(x), 'start of day', '-' || ((CAST(strftime('%w', \(x)) AS INTEGER) + 6) % 7) || ' days')"
+            case .month: return "datetime(\(x), 'start of month')"
+            case .quarter:
+                return "datetime(\(x), 'start of month', '-' || ((CAST(strftime('%m', \(x)) AS INTEGER) - 1) % 3) || ' months')"
+            case .year: return "datetime(\(x), 'start of year')"
+            }
+        }
+    }
+
+    /// LIMIT / OFFSET (SQL Server's form needs an ORDER BY, which `hasOrder` says exists).
+    func limitClause(limit: Int, offset: Int, hasOrder: Bool) -> String {
+        switch self {
+        case .sqlserver:
+            return (hasOrder ? "" : "\nORDER BY (SELECT NULL)") + "\nOFFSET \(offset) ROWS FETCH NEXT \(limit) ROWS ONLY"
+        default:
+            return "\nLIMIT \(limit)" + (offset > 0 ? " OFFSET \(offset)" : "")
+        }
+    }
+}

@@ -1,0 +1,7 @@
+SELECT COUNT(*) AS "Transactions.count"
+FROM "fact_sales_transactions" AS "Transactions"
+WHERE ("Transactions".transaction_date >= ? AND "Transactions".transaction_date < ?)
+ORDER BY "Transactions.count" DESC
+LIMIT 10000
+-- bind: 2025-04-01
+-- bind: 2025-05-01

@@ -1,0 +1,9 @@
+SELECT "Customers".zone AS "Customers.zone", SUM("Transactions".net_amount) AS "Transactions.netSales"
+FROM "fact_sales_transactions" AS "Transactions"
+LEFT JOIN "dim_customer" AS "Customers" ON "Transactions".customer_id = "Customers".customer_id
+WHERE "Customers".zone IN (?, ?)
+GROUP BY "Customers".zone
+ORDER BY "Transactions.netSales" DESC
+LIMIT 10000
+-- bind: North
+-- bind: South

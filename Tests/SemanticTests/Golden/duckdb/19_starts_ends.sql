@@ -1,0 +1,7 @@
+SELECT COUNT(*) AS "Products.count"
+FROM "dim_product" AS "Products"
+WHERE (LOWER("Products".sku) LIKE LOWER(? || '%')) AND (LOWER("Products".product_name) NOT LIKE LOWER('%' || ?) OR "Products".product_name IS NULL)
+ORDER BY "Products.count" DESC
+LIMIT 10000
+-- bind: S
+-- bind: g

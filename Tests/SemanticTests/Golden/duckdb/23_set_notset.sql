@@ -1,0 +1,6 @@
+SELECT "Products".category AS "Products.category", COUNT(*) AS "Products.count"
+FROM "dim_product" AS "Products"
+WHERE "Products".unit_volume IS NOT NULL AND "Products".launch_date IS NOT NULL
+GROUP BY "Products".category
+ORDER BY "Products.count" DESC
+LIMIT 10000

@@ -1,0 +1,6 @@
+SELECT "Accounts".zone AS "Accounts.zone", COUNT(DISTINCT "Transactions".customer_id) AS "Transactions.uniqueCustomers", COUNT(DISTINCT "Transactions".product_id) AS "Transactions.uniqueProducts"
+FROM "fact_sales_transactions" AS "Transactions"
+LEFT JOIN "dim_account" AS "Accounts" ON "Transactions".account_id = "Accounts".account_id
+GROUP BY "Accounts".zone
+ORDER BY "Transactions.uniqueCustomers" DESC
+LIMIT 10000

@@ -1,0 +1,9 @@
+SELECT "Accounts".zone AS "Accounts.zone", date_trunc('month', "PrimarySales".invoice_date) AS "PrimarySales.invoiceDate.month", COUNT(*) AS "PrimarySales.count"
+FROM "fact_primary_sales" AS "PrimarySales"
+LEFT JOIN "dim_account" AS "Accounts" ON "PrimarySales".account_id = "Accounts".account_id
+WHERE ("PrimarySales".invoice_date >= $1 AND "PrimarySales".invoice_date < $2)
+GROUP BY "Accounts".zone, date_trunc('month', "PrimarySales".invoice_date)
+ORDER BY "PrimarySales.invoiceDate.month" ASC
+LIMIT 10000
+-- bind: 2025-01-01
+-- bind: 2026-01-01

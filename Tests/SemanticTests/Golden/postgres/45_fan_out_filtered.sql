@@ -1,0 +1,20 @@
+SELECT COALESCE("q0"."Customers.zone", "q1"."Customers.zone") AS "Customers.zone", "q0"."Transactions.netSales" AS "Transactions.netSales", "q1"."Customers.count" AS "Customers.count"
+FROM (
+SELECT "Customers".zone AS "Customers.zone", SUM("Transactions".net_amount) AS "Transactions.netSales"
+FROM "fact_sales_transactions" AS "Transactions"
+LEFT JOIN "dim_customer" AS "Customers" ON "Transactions".customer_id = "Customers".customer_id
+WHERE "Customers".customer_type = $1
+GROUP BY "Customers".zone
+) AS "q0"
+FULL OUTER JOIN (
+SELECT "Customers".zone AS "Customers.zone", COUNT(*) AS "Customers.count"
+FROM "dim_customer" AS "Customers"
+WHERE "Customers".customer_type = $2
+GROUP BY "Customers".zone
+) AS "q1" ON ("q0"."Customers.zone" = "q1"."Customers.zone" OR ("q0"."Customers.zone" IS NULL AND "q1"."Customers.zone" IS NULL))
+WHERE "q0"."Transactions.netSales" > $3
+ORDER BY "Transactions.netSales" DESC
+LIMIT 10000
+-- bind: General Trade
+-- bind: General Trade
+-- bind: 0

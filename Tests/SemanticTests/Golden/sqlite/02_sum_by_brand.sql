@@ -1,0 +1,6 @@
+SELECT "Products".brand AS "Products.brand", SUM("Transactions".net_amount) AS "Transactions.netSales"
+FROM "fact_sales_transactions" AS "Transactions"
+LEFT JOIN "dim_product" AS "Products" ON "Transactions".product_id = "Products".product_id
+GROUP BY "Products".brand
+ORDER BY "Transactions.netSales" DESC
+LIMIT 10000

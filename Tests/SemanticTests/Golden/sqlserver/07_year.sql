@@ -1,0 +1,5 @@
+SELECT DATEADD(year, DATEDIFF(year, 0, [Transactions].transaction_date), CAST(0 AS DATETIME)) AS [Transactions.transactionDate.year], SUM([Transactions].gross_amount) AS [Transactions.grossSales]
+FROM [fact_sales_transactions] AS [Transactions]
+GROUP BY DATEADD(year, DATEDIFF(year, 0, [Transactions].transaction_date), CAST(0 AS DATETIME))
+ORDER BY [Transactions.transactionDate.year] ASC
+OFFSET 0 ROWS FETCH NEXT 10000 ROWS ONLY

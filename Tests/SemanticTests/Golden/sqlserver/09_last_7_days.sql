@@ -1,0 +1,7 @@
+SELECT SUM([Transactions].net_amount) AS [Transactions.netSales]
+FROM [fact_sales_transactions] AS [Transactions]
+WHERE ([Transactions].transaction_date >= @P1 AND [Transactions].transaction_date < @P2)
+ORDER BY [Transactions.netSales] DESC
+OFFSET 0 ROWS FETCH NEXT 10000 ROWS ONLY
+-- bind: 2025-06-23
+-- bind: 2025-06-30

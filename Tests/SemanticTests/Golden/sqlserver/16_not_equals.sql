@@ -1,0 +1,8 @@
+SELECT [Customers].zone AS [Customers.zone], COUNT(*) AS [Transactions.count]
+FROM [fact_sales_transactions] AS [Transactions]
+LEFT JOIN [dim_customer] AS [Customers] ON [Transactions].customer_id = [Customers].customer_id
+WHERE ([Customers].zone <> @P1 OR [Customers].zone IS NULL)
+GROUP BY [Customers].zone
+ORDER BY [Transactions.count] DESC
+OFFSET 0 ROWS FETCH NEXT 10000 ROWS ONLY
+-- bind: North

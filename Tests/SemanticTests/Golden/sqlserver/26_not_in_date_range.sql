@@ -1,0 +1,7 @@
+SELECT COUNT(*) AS [Transactions.count]
+FROM [fact_sales_transactions] AS [Transactions]
+WHERE ([Transactions].transaction_date < @P1 OR [Transactions].transaction_date >= @P2)
+ORDER BY [Transactions.count] DESC
+OFFSET 0 ROWS FETCH NEXT 10000 ROWS ONLY
+-- bind: 2025-05-01
+-- bind: 2025-06-01

@@ -1,0 +1,6 @@
+SELECT [Customers].city AS [Customers.city], SUM([Transactions].net_amount) AS [Transactions.netSales]
+FROM [fact_sales_transactions] AS [Transactions]
+LEFT JOIN [dim_customer] AS [Customers] ON [Transactions].customer_id = [Customers].customer_id
+GROUP BY [Customers].city
+ORDER BY [Customers.city] ASC
+OFFSET 5 ROWS FETCH NEXT 10 ROWS ONLY
