@@ -102,7 +102,7 @@ public struct IngestBenchmark: Sendable {
     }
 
     static func writeCSV(_ rows: [[Value]], to url: URL) throws {
-        var buffer = Columns.header
+        var buffer = columns.joined(separator: ",") + "\n"
         buffer.reserveCapacity(1 << 22)
         guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
             throw WarehouseError(.bulkLoadFailed, "cannot create \(url.path)")
@@ -121,10 +121,6 @@ public struct IngestBenchmark: Sendable {
             }
         }
         try handle.write(contentsOf: Data(buffer.utf8))
-    }
-
-    private enum Columns {
-        static let header = IngestBenchmark.columns.joined(separator: ",") + "\n"
     }
 }
 

@@ -101,29 +101,28 @@ enum ColumnEncoder {
     case decimal(storage: duckdb_type, precision: Int, scale: Int)
     case varchar, date, timestamp
 
+    /// Derived from the reader's view of the type, so the DuckDB type mapping lives in one place.
     init(_ logical: duckdb_logical_type?, column: String) throws {
-        switch duckdb_get_type_id(logical) {
-        case DUCKDB_TYPE_BOOLEAN: self = .bool
-        case DUCKDB_TYPE_TINYINT: self = .int8
-        case DUCKDB_TYPE_SMALLINT: self = .int16
-        case DUCKDB_TYPE_INTEGER: self = .int32
-        case DUCKDB_TYPE_BIGINT: self = .int64
-        case DUCKDB_TYPE_UTINYINT: self = .uint8
-        case DUCKDB_TYPE_USMALLINT: self = .uint16
-        case DUCKDB_TYPE_UINTEGER: self = .uint32
-        case DUCKDB_TYPE_HUGEINT: self = .hugeint
-        case DUCKDB_TYPE_FLOAT: self = .float
-        case DUCKDB_TYPE_DOUBLE: self = .double
-        case DUCKDB_TYPE_DECIMAL:
-            self = .decimal(
-                storage: duckdb_decimal_internal_type(logical), precision: Int(duckdb_decimal_width(logical)),
-                scale: Int(duckdb_decimal_scale(logical)))
-        case DUCKDB_TYPE_VARCHAR: self = .varchar
-        case DUCKDB_TYPE_DATE: self = .date
-        case DUCKDB_TYPE_TIMESTAMP, DUCKDB_TYPE_TIMESTAMP_TZ: self = .timestamp
+        switch ColumnDecoder(logical) {
+        case .bool: self = .bool
+        case .int8: self = .int8
+        case .int16: self = .int16
+        case .int32 where duckdb_get_type_id(logical) == DUCKDB_TYPE_INTEGER: self = .int32
+        case .int64: self = .int64
+        case .uint8: self = .uint8
+        case .uint16: self = .uint16
+        case .uint32: self = .uint32
+        case .hugeint: self = .hugeint
+        case .float: self = .float
+        case .double: self = .double
+        case .decimal(let storage, let precision, let scale): self = .decimal(storage: storage, precision: precision, scale: scale)
+        case .varchar: self = .varchar
+        case .date: self = .date
+        // Only microsecond timestamps: TIMESTAMP_S/MS/NS would need their own unit.
+        case .timestamp(1, 1, _): self = .timestamp
         case let other:
             throw WarehouseError(
-                .bulkLoadFailed, "column \(column) has type \(ColumnDecoder.name(of: other)), which bulk loads do not fill")
+                .bulkLoadFailed, "column \(column) has type \(other.columnType.sqlName), which bulk loads do not fill")
         }
     }
 
