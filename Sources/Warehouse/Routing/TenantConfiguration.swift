@@ -65,17 +65,22 @@ public struct TenantConfiguration: Sendable, Hashable, Decodable {
     public var displayName: String
     /// The tenant's warehouse.
     public var database: DatabaseConfiguration
+    /// The tenant's own semantic model folder (`model_path:`, like Cube's
+    /// `repositoryFactory`); `nil` means the shared `model/` folder.
+    public var modelPath: String?
 
     /// Makes a tenant configuration.
-    public init(id: String, displayName: String? = nil, database: DatabaseConfiguration) {
+    public init(id: String, displayName: String? = nil, database: DatabaseConfiguration, modelPath: String? = nil) {
         self.id = id
         self.displayName = displayName ?? id
         self.database = database
+        self.modelPath = modelPath
     }
 
     enum CodingKeys: String, CodingKey {
         case displayName = "display_name"
         case database
+        case modelPath = "model_path"
     }
 
     // The id is the key of the tenant's entry in the `tenants` mapping; the decoder
@@ -85,14 +90,17 @@ public struct TenantConfiguration: Sendable, Hashable, Decodable {
         id = decoder.codingPath.last?.stringValue ?? ""
         database = try container.decode(DatabaseConfiguration.self, forKey: .database)
         displayName = try container.decodeIfPresent(String.self, forKey: .displayName) ?? id
+        modelPath = try container.decodeIfPresent(String.self, forKey: .modelPath)
     }
 
-    /// The same tenant with its relative database path resolved against `root`.
+    /// The same tenant with its relative database and model paths resolved against `root`.
     public func resolvingPaths(against root: String) -> TenantConfiguration {
-        var copy = self
-        if let path = database.path, !path.hasPrefix("/") {
-            copy.database.path = root.hasSuffix("/") ? root + path : root + "/" + path
+        func resolve(_ path: String) -> String {
+            path.hasPrefix("/") ? path : (root.hasSuffix("/") ? root + path : root + "/" + path)
         }
+        var copy = self
+        copy.database.path = database.path.map(resolve)
+        copy.modelPath = modelPath.map(resolve)
         return copy
     }
 }
