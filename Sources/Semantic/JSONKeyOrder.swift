@@ -5,7 +5,7 @@
 /// priority) is lost; this scanner recovers it from the raw bytes.
 struct JSONKeyOrder {
     private let bytes: [UInt8]
-    private var index = 0
+    fileprivate(set) var index = 0
 
     private init(_ bytes: [UInt8]) { self.bytes = bytes }
 
@@ -16,7 +16,7 @@ struct JSONKeyOrder {
         return scanner.findKeys(of: key, depth: 0)
     }
 
-    private mutating func skipSpace() {
+    mutating func skipSpace() {
         while index < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[index]) { index += 1 }
     }
 
@@ -68,7 +68,7 @@ struct JSONKeyOrder {
     }
 
     /// A JSON string with its escapes decoded (enough for member names).
-    private mutating func string() -> String? {
+    mutating func string() -> String? {
         guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { return nil }
         index += 1
         var out: [UInt8] = []
@@ -95,7 +95,7 @@ struct JSONKeyOrder {
     }
 
     /// Skips one value of any kind; false on malformed input.
-    private mutating func skipValue() -> Bool {
+    mutating func skipValue() -> Bool {
         skipSpace()
         guard index < bytes.count else { return false }
         switch bytes[index] {
@@ -124,6 +124,55 @@ struct JSONKeyOrder {
                 index += 1
             }
             return true
+        }
+    }
+}
+
+extension JSONKeyOrder {
+    /// The byte range of the value of top-level key `key` in a JSON object, or nil when the
+    /// text is not an object or has no such key.
+    static func rawValue(of key: String, in json: [UInt8]) -> Range<Int>? {
+        var scanner = JSONKeyOrder(json)
+        scanner.skipSpace()
+        guard scanner.index < json.count, json[scanner.index] == UInt8(ascii: "{") else { return nil }
+        scanner.index += 1
+        while true {
+            scanner.skipSpace()
+            guard scanner.index < json.count, json[scanner.index] != UInt8(ascii: "}") else { return nil }
+            if json[scanner.index] == UInt8(ascii: ",") {
+                scanner.index += 1
+                continue
+            }
+            guard let name = scanner.string() else { return nil }
+            scanner.skipSpace()
+            guard scanner.index < json.count, json[scanner.index] == UInt8(ascii: ":") else { return nil }
+            scanner.index += 1
+            scanner.skipSpace()
+            let start = scanner.index
+            guard scanner.skipValue() else { return nil }
+            if name == key { return start..<scanner.index }
+        }
+    }
+
+    /// The byte ranges of the elements of the JSON array `json[range]`, or nil when it is not one.
+    static func arrayElements(in json: [UInt8], range: Range<Int>) -> [Range<Int>]? {
+        var scanner = JSONKeyOrder(Array(json[..<range.upperBound]))
+        scanner.index = range.lowerBound
+        scanner.skipSpace()
+        guard scanner.index < range.upperBound, json[scanner.index] == UInt8(ascii: "[") else { return nil }
+        scanner.index += 1
+        var elements: [Range<Int>] = []
+        while true {
+            scanner.skipSpace()
+            guard scanner.index < range.upperBound else { return nil }
+            switch json[scanner.index] {
+            case UInt8(ascii: "]"): return elements
+            case UInt8(ascii: ","): scanner.index += 1
+            default:
+                let start = scanner.index
+                guard scanner.skipValue() else { return nil }
+                elements.append(start..<scanner.index)
+            }
         }
     }
 }

@@ -95,12 +95,12 @@ struct ModelReader {
                 throw SemanticError(
                     .unknownType, file: file, cube: name, member: member, "unknown dimension type '\(written)'")
             }
+            let primaryKey = bool(item["primary_key"] ?? item["primaryKey"]) ?? false
             dimensions.append(
                 Dimension(
-                    name: member, sql: SQLTemplate(sql), type: type,
-                    primaryKey: bool(item["primary_key"] ?? item["primaryKey"]) ?? false,
+                    name: member, sql: SQLTemplate(sql), type: type, primaryKey: primaryKey,
                     title: text(item["title"]), description: text(item["description"]), meta: meta(item["meta"]),
-                    isPublic: isPublic(item)))
+                    isPublic: isPublic(item, default: !primaryKey)))
         }
         var measures: [Measure] = []
         for item in try list(yaml["measures"], "measures", file: file, cube: name) {
@@ -233,8 +233,9 @@ struct ModelReader {
 
     private func meta(_ value: Any?) -> MetaValue? { value.map { MetaValue(yaml: $0) } }
 
-    /// `public:` wins over Cube's older `shown:`; both default to visible.
-    private func isPublic(_ yaml: [String: Any]) -> Bool {
-        bool(yaml["public"]) ?? bool(yaml["shown"]) ?? true
+    /// `public:` wins over Cube's older `shown:`; both default to visible, but for primary
+    /// keys, which Cube hides unless they say `public: true`.
+    private func isPublic(_ yaml: [String: Any], default visible: Bool = true) -> Bool {
+        bool(yaml["public"]) ?? bool(yaml["shown"]) ?? visible
     }
 }

@@ -3,19 +3,29 @@ public import Logging
 public import Warehouse
 import NIOCore
 
-/// Builds the ConvAI HTTP application: routes, middleware, and the tenant router.
+/// Builds the ConvAI HTTP application: routes, middleware, the tenant router, each
+/// tenant's semantic model and the token check.
 ///
-/// - Parameter onServerRunning: called with the bound port once the server listens
-///   (the port may have been chosen by the system when configured as 0).
+/// - Parameters:
+///   - semantic: the tenants' models; loaded from the configuration when nil.
+///   - today: the date relative date ranges are resolved against (UTC today by default).
+///   - onServerRunning: called with the bound port once the server listens (the port may
+///     have been chosen by the system when configured as 0).
 public func buildApplication(
     configuration: ConvAIConfiguration,
     tenants: TenantRouter,
     logger: Logger,
+    semantic: SemanticCatalog? = nil,
+    today: @escaping @Sendable () -> SQLDate = { SQLDate.todayUTC() },
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
-) -> some ApplicationProtocol {
+) async throws -> some ApplicationProtocol {
+    let semantic = semantic ?? SemanticCatalog.load(configuration: configuration, logger: logger)
+    let authority = try await TokenAuthority(secret: try configuration.jwtSecret(), tenants: tenants.tenantIDs)
     let router = Router()
     router.add(middleware: LogRequestsMiddleware(.info))
     HealthController(tenants: tenants).register(on: router)
+    CubeAPIController(tenants: tenants, semantic: semantic, authority: authority, today: today, logger: logger)
+        .register(on: router)
     return Application(
         router: router,
         configuration: .init(

@@ -29,22 +29,38 @@ public struct ConvAIConfiguration: Sendable {
         }
     }
 
+    /// How API tokens are checked.
+    public struct AuthSettings: Sendable, Hashable, Decodable {
+        /// The HS256 secret; when absent, `CONVAI_JWT_SECRET`, else a development secret
+        /// kept in `data/.jwt_secret` (see ``ConvAIConfiguration/jwtSecret()``).
+        public var jwtSecret: String?
+
+        /// Makes auth settings.
+        public init(jwtSecret: String? = nil) { self.jwtSecret = jwtSecret }
+
+        enum CodingKeys: String, CodingKey { case jwtSecret = "jwt_secret" }
+    }
+
     /// HTTP server settings.
     public var server: ServerSettings
+    /// Token settings.
+    public var auth: AuthSettings
     /// The tenants, sorted by id, with database paths resolved against ``root``.
     public var tenants: [TenantConfiguration]
     /// The project root: relative paths in the file, and `database/`, are found here.
     public var root: String
 
     /// Makes a configuration directly (tests, embedding).
-    public init(server: ServerSettings = .init(), tenants: [TenantConfiguration], root: String) {
+    public init(server: ServerSettings = .init(), auth: AuthSettings = .init(), tenants: [TenantConfiguration], root: String) {
         self.server = server
+        self.auth = auth
         self.tenants = tenants.sorted { $0.id < $1.id }
         self.root = root
     }
 
     private struct File: Decodable {
         var server: ServerSettings?
+        var auth: AuthSettings?
         var root: String?
         var tenants: [String: TenantConfiguration]
     }
@@ -72,6 +88,7 @@ public struct ConvAIConfiguration: Sendable {
         let rootPath = root.standardizedFileURL.path
         return ConvAIConfiguration(
             server: file.server ?? .init(),
+            auth: file.auth ?? .init(),
             tenants: file.tenants.values.map { $0.resolvingPaths(against: rootPath) },
             root: rootPath)
     }
@@ -83,4 +100,39 @@ public struct ConvAIConfiguration: Sendable {
 
     /// The folder with `schema_<dialect>.sql` and `migrations/`.
     public var databaseFolder: URL { URL(fileURLWithPath: root).appendingPathComponent("database") }
+
+    /// The folder of a tenant's semantic model: its own `model_path`, else `<root>/model`.
+    public func modelFolder(for tenant: TenantConfiguration) -> URL {
+        URL(fileURLWithPath: tenant.modelPath ?? URL(fileURLWithPath: root).appendingPathComponent("model").path)
+    }
+
+    /// The JWT signing secret: `auth.jwt_secret`, else the `CONVAI_JWT_SECRET` environment
+    /// variable, else a random development secret created once in `<root>/data/.jwt_secret`
+    /// (mode 0600) so that `convai token` and `convai serve` agree without a secret in a file
+    /// under version control.
+    public func jwtSecret() throws -> String {
+        if let secret = auth.jwtSecret, !secret.isEmpty { return secret }
+        if let secret = ProcessInfo.processInfo.environment["CONVAI_JWT_SECRET"], !secret.isEmpty { return secret }
+        let file = URL(fileURLWithPath: root).appendingPathComponent("data/.jwt_secret")
+        if let secret = try? String(contentsOf: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines),
+            !secret.isEmpty
+        {
+            return secret
+        }
+        var generator = SystemRandomNumberGenerator()
+        let secret = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        do {
+            try FileManager.default.createDirectory(
+                at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data((secret + "\n").utf8).write(to: file, options: .withoutOverwriting)
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file.path)
+        } catch let error as CocoaError where error.code == .fileWriteFileExists {
+            // Another process created it first; use theirs so both agree.
+            return try jwtSecret()
+        } catch {
+            throw WarehouseError(
+                .invalidConfiguration, "cannot keep a development JWT secret in \(file.path): \(error.localizedDescription); set auth.jwt_secret or CONVAI_JWT_SECRET")
+        }
+        return secret
+    }
 }

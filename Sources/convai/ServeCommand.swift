@@ -6,7 +6,7 @@ import Warehouse
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "serve", abstract: "Start the HTTP server (GET /health, and the APIs as they land).")
+        commandName: "serve", abstract: "Start the HTTP server: GET /health and the Cube REST API under /cubejs-api/v1.")
 
     @OptionGroup var options: GlobalOptions
 
@@ -27,11 +27,13 @@ struct ServeCommand: AsyncParsableCommand {
         if let host { configuration.server.host = host }
         let tenants = TenantRouter(tenants: configuration.tenants, logger: logger)
         let host = configuration.server.host
-        let app = buildApplication(configuration: configuration, tenants: tenants, logger: logger) { port in
-            // Written straight to the file descriptor: a pipe reader (make, a test) sees it at once.
-            FileHandle.standardOutput.write(
-                Data("ConvAI is running at http://\(host):\(port)  (health: http://\(host):\(port)/health)\n".utf8))
-        }
+        let app = try await buildApplication(
+            configuration: configuration, tenants: tenants, logger: logger,
+            onServerRunning: { port in
+                // Written straight to the file descriptor: a pipe reader (make, a test) sees it at once.
+                FileHandle.standardOutput.write(
+                    Data("ConvAI is running at http://\(host):\(port)  (health: http://\(host):\(port)/health)\n".utf8))
+            })
         do {
             try await app.runService()
         } catch {

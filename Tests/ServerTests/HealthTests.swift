@@ -41,7 +41,7 @@ struct HealthTests {
     func allUp() async throws {
         try await withConfiguration(["itc", "nestle", "unilever"]) { configuration throws in
             let router = TenantRouter(tenants: configuration.tenants, logger: Logger(label: "test"))
-            let app = buildApplication(configuration: configuration, tenants: router, logger: Logger(label: "test"))
+            let app = try await buildApplication(configuration: configuration, tenants: router, logger: Logger(label: "test"))
             try await app.test(.router) { client in
                 try await client.execute(uri: "/health", method: .get) { response in
                     #expect(response.status == .ok)
@@ -60,7 +60,7 @@ struct HealthTests {
     func oneDown() async throws {
         try await withConfiguration(["itc", "nestle"], broken: ["nestle"]) { configuration throws in
             let router = TenantRouter(tenants: configuration.tenants, logger: Logger(label: "test"))
-            let app = buildApplication(configuration: configuration, tenants: router, logger: Logger(label: "test"))
+            let app = try await buildApplication(configuration: configuration, tenants: router, logger: Logger(label: "test"))
             try await app.test(.router) { client in
                 try await client.execute(uri: "/health", method: .get) { response in
                     #expect(response.status == .serviceUnavailable)

@@ -1,0 +1,278 @@
+public import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import Semantic
+public import Warehouse
+
+/// Cube's REST API, wire-compatible: `/cubejs-api/v1/load`, `/sql`, `/dry-run` (GET with
+/// `?query=` or POST with `{"query": …}`) and `GET /meta`.
+///
+/// The tenant comes from the verified JWT in `Authorization` (the bare token, as Cube reads
+/// it, or `Bearer <token>`); the query is compiled against that tenant's model for its
+/// database's dialect, and every value in it travels as a bound parameter.
+struct CubeAPIController: Sendable {
+    let tenants: TenantRouter
+    let semantic: SemanticCatalog
+    let authority: TokenAuthority
+    let today: @Sendable () -> SQLDate
+    let logger: Logger
+
+    /// Request bodies above this are refused: a Cube query is a few kilobytes.
+    static let maximumBodyBytes = 1 << 20
+
+    func register(on router: Router<some RequestContext>) {
+        let api = router.group("cubejs-api/v1")
+        api.get("load") { request, _ in await respond(to: request, load) }
+        api.post("load") { request, _ in await respond(to: request, load) }
+        api.get("sql") { request, _ in await respond(to: request, sql) }
+        api.post("sql") { request, _ in await respond(to: request, sql) }
+        api.get("dry-run") { request, _ in await respond(to: request, dryRun) }
+        api.post("dry-run") { request, _ in await respond(to: request, dryRun) }
+        api.get("meta") { request, _ in await respond(to: request, meta) }
+    }
+
+    /// What a handler needs: who asked, and for which tenant's model.
+    struct Caller {
+        var claims: AccessClaims
+        var model: SemanticCatalog.TenantModel
+    }
+
+    private func respond(
+        to request: Request, _ handler: (Request, Caller) async throws -> JSONValue
+    ) async -> Response {
+        do {
+            let claims: AccessClaims
+            do {
+                claims = try await authority.verify(authorization: request.headers[.authorization])
+            } catch let refusal as TokenAuthority.Refusal {
+                throw CubeAPIError.forbidden(refusal.description)
+            }
+            let model: SemanticCatalog.TenantModel
+            do {
+                model = try semantic.model(for: claims.tenant)
+            } catch let error as SemanticError {
+                throw CubeAPIError.internalError("the data model of tenant '\(claims.tenant)' does not load: \(error)")
+            }
+            return Self.json(try await handler(request, Caller(claims: claims, model: model)), status: .ok)
+        } catch let error as CubeAPIError {
+            if error.status == .internalServerError {
+                logger.error("cube api request failed", metadata: ["http.path": "\(request.uri.path)", "error": "\(error.message)"])
+            }
+            return Self.json(.object([("error", .string(error.message))]), status: error.status)
+        } catch let error as SemanticError {
+            let answer = CubeAPIError.query(error)
+            return Self.json(.object([("error", .string(answer.message))]), status: answer.status)
+        } catch let error as WarehouseError {
+            logger.error("cube api query failed", metadata: ["http.path": "\(request.uri.path)", "error": "\(error)"])
+            return Self.json(.object([("error", .string("Error while querying the database: \(error.message)"))]), status: .internalServerError)
+        } catch {
+            logger.error("cube api request failed", metadata: ["http.path": "\(request.uri.path)", "error": "\(error)"])
+            return Self.json(.object([("error", .string("Internal error: \(error)"))]), status: .internalServerError)
+        }
+    }
+
+    static func json(_ value: JSONValue, status: HTTPResponse.Status) -> Response {
+        Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: value.serialized())))
+    }
+
+    // MARK: Requests
+
+    private func cubeRequest(_ request: Request) async throws -> CubeRequest {
+        do {
+            if request.method == .get {
+                guard let text = request.uri.queryParameters.get("query"), !text.isEmpty else {
+                    throw CubeAPIError.badRequest("Query param is required")
+                }
+                return try CubeRequest(queryParameter: text, queryType: request.uri.queryParameters.get("queryType"))
+            }
+            let body: ByteBuffer
+            do {
+                body = try await request.body.collect(upTo: Self.maximumBodyBytes)
+            } catch {
+                throw CubeAPIError(status: .contentTooLarge, message: "the request body is larger than \(Self.maximumBodyBytes) bytes")
+            }
+            let data = Data(body.readableBytesView)
+            if data.isEmpty, let text = request.uri.queryParameters.get("query") {
+                return try CubeRequest(queryParameter: text, queryType: request.uri.queryParameters.get("queryType"))
+            }
+            return try CubeRequest(body: data)
+        } catch let error as SemanticError {
+            throw CubeAPIError.query(error)
+        }
+    }
+
+    /// Refuses members that the model hides (`public: false`), as Cube does.
+    private func checkVisible(_ query: CubeQuery, members: MemberCatalog) throws {
+        var names = query.measures + query.dimensions + query.segments + query.timeDimensions.map(\.dimension)
+        func collect(_ filter: CubeQuery.Filter) {
+            switch filter {
+            case .member(let member, _, _): names.append(member)
+            case .and(let items), .or(let items): items.forEach(collect)
+            }
+        }
+        query.filters.forEach(collect)
+        for name in names {
+            if let member = members.member(name), !member.isPublic {
+                throw CubeAPIError.badRequest(
+                    "You requested hidden member: '\(name)'. Please make it visible using `public: true`.")
+            }
+        }
+    }
+
+    private struct Prepared {
+        var query: CubeQuery
+        var compiled: CompiledQuery
+        var shapes: CubeQueryShapes
+    }
+
+    private func prepare(_ request: Request, _ caller: Caller) async throws -> (CubeRequest, [Prepared], any Database) {
+        let cubeRequest = try await cubeRequest(request)
+        if cubeRequest.isArray, cubeRequest.queryType != "multi" {
+            throw CubeAPIError.badRequest(
+                "several queries were sent; add queryType=multi to receive one result per query")
+        }
+        let database = try await tenants.database(for: caller.claims.tenant)
+        let compiler = QueryCompiler(model: caller.model.model, dialect: database.dialect)
+        let today = self.today()
+        let prepared = try cubeRequest.queries.map { query in
+            try checkVisible(query, members: caller.model.members)
+            let compiled = try compiler.compile(query, asOf: today)
+            return Prepared(query: query, compiled: compiled, shapes: CubeQueryShapes(query: query, members: caller.model.members, today: today))
+        }
+        return (cubeRequest, prepared, database)
+    }
+
+    // MARK: Endpoints
+
+    private func load(_ request: Request, _ caller: Caller) async throws -> JSONValue {
+        let (cubeRequest, prepared, database) = try await prepare(request, caller)
+        var results: [JSONValue] = []
+        for item in prepared {
+            let result = try await database.query(item.compiled.sql, item.compiled.binds)
+            var fields: [(String, JSONValue)] = [
+                ("query", try item.shapes.normalizedQuery()),
+                ("data", item.shapes.rows(result, columns: item.compiled.columns)),
+                ("lastRefreshTime", .string(Self.timestamp(Date()))),
+                ("annotation", item.shapes.annotation()),
+                ("dataSource", .string("default")),
+                ("dbType", .string(database.dialect.rawValue)),
+                ("extDbType", .string("cubestore")),
+                ("external", .bool(false)),
+                ("slowQuery", .bool(false)),
+                ("usedPreAggregations", .emptyObject),
+            ]
+            if let totalSQL = item.compiled.totalSQL {
+                let total = try await database.query(totalSQL, item.compiled.binds).scalar?.intValue ?? 0
+                fields.append(("total", .number(String(total))))
+            }
+            results.append(.object(fields))
+        }
+        guard cubeRequest.queryType == "multi" else { return results[0] }
+        return .object([
+            ("queryType", .string("regularQuery")),
+            ("results", .array(results)),
+            ("pivotQuery", try pivotQuery(prepared[0])),
+            ("slowQuery", .bool(false)),
+        ])
+    }
+
+    private func sql(_ request: Request, _ caller: Caller) async throws -> JSONValue {
+        let (cubeRequest, prepared, _) = try await prepare(request, caller)
+        let items = prepared.map { item -> JSONValue in
+            var fields: [(String, JSONValue)] = [
+                ("sql", .array([.string(item.compiled.sql), .array(item.compiled.binds.map(CubeQueryShapes.parameter))])),
+                ("order", .array(item.shapes.effectiveOrder.map { .object([("id", .string($0.member)), ("desc", .bool($0.direction == .desc))]) })),
+                ("aliasNameToMember", .object(item.compiled.columns.map { ($0.name, .string($0.name)) })),
+                ("cacheKeyQueries", .array([])),
+                ("preAggregations", .array([])),
+                ("rollupMatchResults", .array([])),
+                ("dataSource", .string("default")),
+                ("external", .bool(false)),
+            ]
+            if let td = item.compiled.columns.first(where: { if case .timeDimension = $0.kind { true } else { false } }) {
+                fields.append(("timeDimensionAlias", .string(td.name)))
+                fields.append(("timeDimensionField", .string(td.member)))
+            }
+            if let totalSQL = item.compiled.totalSQL { fields.append(("totalSql", .string(totalSQL))) }
+            return .object(fields)
+        }
+        return .object([("sql", cubeRequest.isArray ? .array(items) : items[0])])
+    }
+
+    private func dryRun(_ request: Request, _ caller: Caller) async throws -> JSONValue {
+        let (_, prepared, _) = try await prepare(request, caller)
+        return .object([
+            ("queryType", .string("regularQuery")),
+            ("normalizedQueries", .array(try prepared.map { try $0.shapes.normalizedQuery() })),
+            ("queryOrder", .array(prepared.map { item in
+                .object(item.shapes.effectiveOrder.map { ($0.member, .string($0.direction.rawValue)) })
+            })),
+            ("pivotQuery", try pivotQuery(prepared[0])),
+            ("transformedQueries", .array(prepared.map { _ in .null })),
+        ])
+    }
+
+    private func pivotQuery(_ item: Prepared) throws -> JSONValue { try item.shapes.normalizedQuery() }
+
+    private func meta(_ request: Request, _ caller: Caller) async throws -> JSONValue {
+        func member(_ item: MemberCatalog.Member) -> JSONValue {
+            var fields: [(String, JSONValue)] = [
+                ("name", .string(item.name)), ("title", .string(item.title)), ("shortTitle", .string(item.shortTitle)),
+                ("type", .string(item.type)),
+            ]
+            if let description = item.description { fields.append(("description", .string(description))) }
+            if let format = item.format { fields.append(("format", .string(format))) }
+            if let meta = item.meta { fields.append(("meta", CubeQueryShapes.json(meta))) }
+            switch item.kind {
+            case .measure:
+                fields.append(("aggType", .string(item.aggType ?? "number")))
+                fields.append(("cumulative", .bool(false)))
+                fields.append(("cumulativeTotal", .bool(false)))
+                fields.append(("drillMembers", .array([])))
+                fields.append(("drillMembersGrouped", .object([("measures", .array([])), ("dimensions", .array([]))])))
+            case .dimension:
+                fields.append(("suggestFilterValues", .bool(true)))
+                fields.append(("primaryKey", .bool(item.primaryKey)))
+            case .segment: break
+            }
+            fields.append(("isVisible", .bool(true)))
+            fields.append(("public", .bool(true)))
+            return .object(fields)
+        }
+        let cubes = caller.model.members.entries.filter(\.isPublic).map { entry -> JSONValue in
+            var fields: [(String, JSONValue)] = [
+                ("name", .string(entry.name)), ("title", .string(entry.title)),
+                ("type", .string(entry.isView ? "view" : "cube")),
+            ]
+            if let description = entry.description { fields.append(("description", .string(description))) }
+            if let meta = entry.meta { fields.append(("meta", CubeQueryShapes.json(meta))) }
+            if let component = entry.connectedComponent { fields.append(("connectedComponent", .number(component))) }
+            fields.append(("isVisible", .bool(true)))
+            fields.append(("public", .bool(true)))
+            fields.append(("measures", .array(entry.measures.filter(\.isPublic).map(member))))
+            fields.append(("dimensions", .array(entry.dimensions.filter(\.isPublic).map(member))))
+            fields.append(("segments", .array(entry.segments.filter(\.isPublic).map(member))))
+            fields.append(("hierarchies", .array([])))
+            fields.append(("folders", .array([])))
+            return .object(fields)
+        }
+        return .object([("cubes", .array(cubes))])
+    }
+
+    /// `2025-06-30T08:15:00.123Z`.
+    static func timestamp(_ date: Date) -> String {
+        let micros = Int64((date.timeIntervalSince1970 * 1_000_000).rounded(.down))
+        return CubeValueFormat.time(SQLTimestamp(microsecondsSinceEpoch: micros)) + "Z"
+    }
+}
+
+extension SQLDate {
+    // Public so that callers of buildApplication can pass a fixed date.
+    /// Today's date in UTC.
+    public static func todayUTC(_ now: Date = Date()) -> SQLDate {
+        SQLDate(daysSinceEpoch: Int32((now.timeIntervalSince1970 / 86_400).rounded(.down)))
+    }
+}
