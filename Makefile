@@ -42,10 +42,12 @@ run: transform
 test: bootstrap
 	scripts/test
 
-bench: bootstrap
+# The semantic benchmark reads tenant itc's transformed data, so `transform` comes first.
+bench: transform
 	swift build -c release --product convai
 	$$(swift build -c release --show-bin-path)/convai bench ingest --rows 1000000 --repeat 3
 	$$(swift build -c release --show-bin-path)/convai bench seed-transform --tenant itc --scale 1
+	$$(swift build -c release --show-bin-path)/convai bench semantic --config $(CONFIG) --tenant itc
 
 clean-data:
 	rm -rf data/

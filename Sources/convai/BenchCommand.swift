@@ -5,7 +5,7 @@ import Warehouse
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Benchmarks, each against a baseline measured in the same run.",
-        subcommands: [IngestBenchCommand.self, SeedTransformBenchCommand.self])
+        subcommands: [IngestBenchCommand.self, SeedTransformBenchCommand.self, SemanticBenchCommand.self])
 }
 
 struct IngestBenchCommand: AsyncParsableCommand {
@@ -64,8 +64,9 @@ struct IngestBenchCommand: AsyncParsableCommand {
     private func rate(_ rowsPerSecond: Double) -> String {
         String(format: "%12.0f rows/s", rowsPerSecond)
     }
+}
 
-    private func progress(_ message: String) {
-        FileHandle.standardError.write(Data("[bench] \(message)\n".utf8))
-    }
+/// A progress line on stderr, so that stdout keeps only the figures.
+func progress(_ message: String) {
+    FileHandle.standardError.write(Data("[bench] \(message)\n".utf8))
 }

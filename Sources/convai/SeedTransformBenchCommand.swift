@@ -98,8 +98,4 @@ struct SeedTransformBenchCommand: AsyncParsableCommand {
     }
 
     private func format(_ seconds: Double) -> String { String(format: "%8.2f", seconds) }
-
-    private func progress(_ message: String) {
-        FileHandle.standardError.write(Data("[bench] \(message)\n".utf8))
-    }
 }

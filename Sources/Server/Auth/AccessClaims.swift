@@ -37,6 +37,9 @@ public struct AccessClaims: JWTPayload, Sendable, Equatable {
         self.exp = ExpirationClaim(value: expiresAt)
     }
 
+    /// When the token stops being valid.
+    public var expiresAt: Date { exp.value }
+
     /// Checks expiry and the role; the tenant is checked against the configuration by
     /// ``TokenAuthority``.
     public func verify(using algorithm: some JWTAlgorithm) async throws {
