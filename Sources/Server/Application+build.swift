@@ -23,6 +23,10 @@ public func buildApplication(
     let authority = try await TokenAuthority(secret: try configuration.jwtSecret(), tenants: tenants.tenantIDs)
     let router = Router()
     router.add(middleware: LogRequestsMiddleware(.info))
+    // Cube serves its REST API to browser clients on other origins (its JavaScript client
+    // in a dashboard); tokens travel in the Authorization header, never in cookies, so any
+    // origin may call it, as with Cube's default.
+    router.add(middleware: CORSMiddleware(allowOrigin: .all, maxAge: .hours(1)))
     HealthController(tenants: tenants).register(on: router)
     CubeAPIController(tenants: tenants, semantic: semantic, authority: authority, today: today, logger: logger)
         .register(on: router)

@@ -300,4 +300,19 @@ struct CubeAPITests {
             #expect(after.data.first?["Orders.count"] as? String == "5")
         }
     }
+
+    @Test("browsers on other origins may call the API, as with Cube's default CORS")
+    func cors() async throws {
+        let fixture = try await CubeAPIFixture()
+        try await fixture.withClient { client in
+            try await client.execute(
+                uri: "/cubejs-api/v1/load", method: .options,
+                headers: [.origin: "https://dashboard.example.com", .accessControlRequestMethod: "POST"]
+            ) { response in
+                #expect(response.status == .noContent || response.status == .ok)
+                #expect(response.headers[.accessControlAllowOrigin] == "*")
+                #expect(response.headers[.accessControlAllowHeaders]?.lowercased().contains("authorization") == true)
+            }
+        }
+    }
 }
