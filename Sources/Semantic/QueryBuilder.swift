@@ -329,7 +329,7 @@ struct QueryBuilder {
             let on = dims.isEmpty ? "1 = 1" : dims.map { column in
                 let left = key(column, upTo: i)
                 let right = "\(names[i]).\(dialect.quoteIdentifier(column.alias))"
-                return "(\(left) = \(right) OR (\(left) IS NULL AND \(right) IS NULL))"
+                return dialect.nullSafeEquals(left, right, type: column.granularity == nil ? dimension(column.ref).type : .time)
             }.joined(separator: " AND ")
             sql += "\nFULL OUTER JOIN (\n" + subqueries[i] + "\n) AS " + names[i] + " ON " + on
         }

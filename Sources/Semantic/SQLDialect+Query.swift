@@ -49,6 +49,27 @@ extension SQLDialect {
         }
     }
 
+    /// A join condition that holds when `left` and `right` are equal or both NULL, written
+    /// with equalities only: PostgreSQL runs a FULL JOIN only on hashable or mergeable
+    /// conditions, which `a = b OR (a IS NULL AND b IS NULL)` is not. The stand-in value
+    /// for NULL can equal a real value, so the second equality tells the two apart.
+    func nullSafeEquals(_ left: String, _ right: String, type: Dimension.DimensionType) -> String {
+        let standIn: String
+        switch type {
+        case .string: standIn = "''"
+        case .number: standIn = "0"
+        case .boolean: standIn = self == .sqlserver ? "0" : "FALSE"
+        case .time:
+            switch self {
+            case .sqlserver: standIn = "CAST('1970-01-01' AS DATETIME2)"
+            case .sqlite: standIn = "'1970-01-01'"
+            case .duckdb, .postgres: standIn = "CAST('1970-01-01' AS TIMESTAMP)"
+            }
+        }
+        return "COALESCE(\(left), \(standIn)) = COALESCE(\(right), \(standIn))"
+            + " AND CASE WHEN \(left) IS NULL THEN 1 ELSE 0 END = CASE WHEN \(right) IS NULL THEN 1 ELSE 0 END"
+    }
+
     /// LIMIT / OFFSET (SQL Server's form needs an ORDER BY, which `hasOrder` says exists).
     func limitClause(limit: Int, offset: Int, hasOrder: Bool) -> String {
         switch self {

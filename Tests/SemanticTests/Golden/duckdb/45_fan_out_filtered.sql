@@ -11,7 +11,7 @@ SELECT "Customers".zone AS "Customers.zone", COUNT(*) AS "Customers.count"
 FROM "dim_customer" AS "Customers"
 WHERE "Customers".customer_type = ?
 GROUP BY "Customers".zone
-) AS "q1" ON ("q0"."Customers.zone" = "q1"."Customers.zone" OR ("q0"."Customers.zone" IS NULL AND "q1"."Customers.zone" IS NULL))
+) AS "q1" ON COALESCE("q0"."Customers.zone", '') = COALESCE("q1"."Customers.zone", '') AND CASE WHEN "q0"."Customers.zone" IS NULL THEN 1 ELSE 0 END = CASE WHEN "q1"."Customers.zone" IS NULL THEN 1 ELSE 0 END
 WHERE "q0"."Transactions.netSales" > ?
 ORDER BY "Transactions.netSales" DESC
 LIMIT 10000

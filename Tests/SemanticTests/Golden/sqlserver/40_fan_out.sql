@@ -9,6 +9,6 @@ SELECT [Customers].state AS [Customers.state], SUM([Transactions].net_amount) AS
 FROM [fact_sales_transactions] AS [Transactions]
 LEFT JOIN [dim_customer] AS [Customers] ON [Transactions].customer_id = [Customers].customer_id
 GROUP BY [Customers].state
-) AS [q1] ON ([q0].[Customers.state] = [q1].[Customers.state] OR ([q0].[Customers.state] IS NULL AND [q1].[Customers.state] IS NULL))
+) AS [q1] ON COALESCE([q0].[Customers.state], '') = COALESCE([q1].[Customers.state], '') AND CASE WHEN [q0].[Customers.state] IS NULL THEN 1 ELSE 0 END = CASE WHEN [q1].[Customers.state] IS NULL THEN 1 ELSE 0 END
 ORDER BY [Customers.count] DESC
 OFFSET 0 ROWS FETCH NEXT 10000 ROWS ONLY
