@@ -267,6 +267,9 @@ public final class PostgresDatabase: Database {
             if closed.load(ordering: .relaxed) {
                 throw WarehouseError(.closed, "the PostgreSQL database at \(endpoint) is closed")
             }
+            // The server may be gone: check again before the next lease, so that callers get
+            // the reason at once instead of waiting on the pool's backoff.
+            reachable.store(false, ordering: .releasing)
             throw PostgresErrorMapping.connectionError(error, endpoint: endpoint)
         }
     }
