@@ -264,6 +264,23 @@ struct PostgresDatabaseTests {
         }
     }
 
+    @Test("sessions run in UTC: truncating a date gives midnight, whatever the server's zone")
+    func timeZone() async throws {
+        try await PostgresTestServer.withDatabase { db throws in
+            let june15 = Value.date(SQLDate(year: 2025, month: 6, day: 15)!)
+            let truncated = try await db.query("SELECT date_trunc('month', $1::date) AS m", [june15])
+            #expect(truncated.columns.first?.type.sqlName == "timestamptz")
+            #expect(truncated.rows == [[.timestamp(SQLTimestamp(iso: "2025-06-01 00:00:00")!)]])
+            #expect(try await db.query("SHOW TimeZone").scalar == .string("UTC"))
+        }
+        var serverZone = try PostgresTestServer.configuration
+        serverZone.timeZone = nil
+        let db = try PostgresDatabase(configuration: serverZone)
+        let zone = try await db.query("SHOW TimeZone").scalar
+        try await db.close()
+        #expect(zone != .string("UTC"), "scripts/pg-test-server runs the server in a non-UTC zone")
+    }
+
     @Test("the tenant's statement timeout stops a long query")
     func statementTimeout() async throws {
         try await PostgresTestServer.withDatabase(statementTimeoutMilliseconds: 200) { db throws in

@@ -89,6 +89,7 @@ extension PostgresDatabase.Configuration {
         self.init(
             host: host, port: database.port ?? 5432, username: user, password: database.password, database: name,
             tls: database.tls ?? .prefer, statementTimeoutMilliseconds: database.statementTimeoutMilliseconds,
-            maxConnections: database.maxConnections, schema: database.schema)
+            maxConnections: database.maxConnections, schema: database.schema,
+            timeZone: database.timeZone.map { $0.isEmpty || $0.lowercased() == "server" ? nil : $0 } ?? "UTC")
     }
 }

@@ -8,8 +8,9 @@ import Synchronization
 ///
 /// Binds are typed (``Value`` → int8, float8, numeric, text, bool, date, timestamp) and
 /// travel apart from the SQL; results are read in binary and keep NUMERIC scales. Each
-/// connection starts with the tenant's `statement_timeout` (and `search_path` when a
-/// schema is set) as startup parameters, so no statement can run without them.
+/// connection starts with the tenant's `statement_timeout`, `TimeZone` (UTC unless
+/// configured) and `search_path` (when a schema is set) as startup parameters, so no
+/// statement can run without them.
 public final class PostgresDatabase: Database {
     /// How TLS is used on each connection.
     public enum TLSMode: String, Sendable, Hashable, CaseIterable {
@@ -45,12 +46,16 @@ public final class PostgresDatabase: Database {
         public var schema: String?
         /// How long to wait for a connection to open.
         public var connectTimeout: Duration
+        /// The session `TimeZone`; nil keeps the server's. UTC by default because ``Value``
+        /// timestamps carry no zone: `date_trunc('month', a_date)` returns a timestamptz,
+        /// and only in UTC does it read back as midnight of the first.
+        public var timeZone: String?
 
         /// Makes a configuration.
         public init(
             host: String, port: Int = 5432, username: String, password: SecretString? = nil, database: String,
             tls: TLSMode = .prefer, statementTimeoutMilliseconds: Int? = nil, maxConnections: Int = 4,
-            schema: String? = nil, connectTimeout: Duration = .seconds(10)
+            schema: String? = nil, connectTimeout: Duration = .seconds(10), timeZone: String? = "UTC"
         ) {
             self.host = host
             self.port = port
@@ -62,6 +67,7 @@ public final class PostgresDatabase: Database {
             self.maxConnections = maxConnections
             self.schema = schema
             self.connectTimeout = connectTimeout
+            self.timeZone = timeZone
         }
     }
 
@@ -103,6 +109,9 @@ public final class PostgresDatabase: Database {
         var parameters: [(String, String)] = [("application_name", "convai")]
         if let timeout = configuration.statementTimeoutMilliseconds {
             parameters.append(("statement_timeout", String(timeout)))
+        }
+        if let timeZone = configuration.timeZone {
+            parameters.append(("TimeZone", timeZone))
         }
         if let schema = configuration.schema {
             parameters.append(("search_path", SQLDialect.postgres.quoteIdentifier(schema)))

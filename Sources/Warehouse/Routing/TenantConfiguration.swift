@@ -44,13 +44,15 @@ public struct DatabaseConfiguration: Sendable, Hashable, Decodable {
     public var statementTimeoutMilliseconds: Int?
     /// PostgreSQL: the schema unqualified table names resolve to (`search_path`).
     public var schema: String?
+    /// PostgreSQL: the session time zone (`UTC` when nil; `server` keeps the server's).
+    public var timeZone: String?
 
     /// Makes a database configuration.
     public init(
         engine: Engine, path: String? = nil, maxConnections: Int = 4, settings: [String: String] = [:],
         host: String? = nil, port: Int? = nil, user: String? = nil, password: SecretString? = nil,
         database: String? = nil, tls: PostgresDatabase.TLSMode? = nil, statementTimeoutMilliseconds: Int? = nil,
-        schema: String? = nil
+        schema: String? = nil, timeZone: String? = nil
     ) {
         self.engine = engine
         self.path = path
@@ -64,17 +66,20 @@ public struct DatabaseConfiguration: Sendable, Hashable, Decodable {
         self.tls = tls
         self.statementTimeoutMilliseconds = statementTimeoutMilliseconds
         self.schema = schema
+        self.timeZone = timeZone
     }
 
     enum CodingKeys: String, CodingKey {
         case engine, path, settings, url, host, port, user, password, database, tls, schema
         case maxConnections = "max_connections"
+        case timeZone = "time_zone"
         case statementTimeoutMilliseconds = "statement_timeout_ms"
     }
 
     // Keys (PostgreSQL): `url` (postgres://user:password@host:port/database?sslmode=…), or
     // `host`, `port`, `user`, `password`, `database`; a key given beside `url` overrides
-    // that part of it. `tls` (disable, prefer, require), `statement_timeout_ms`, `schema`.
+    // that part of it. `tls` (disable, prefer, require), `statement_timeout_ms`, `schema`,
+    // `time_zone` (UTC by default; `server` keeps the server's).
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         engine = try container.decode(Engine.self, forKey: .engine)
@@ -99,6 +104,7 @@ public struct DatabaseConfiguration: Sendable, Hashable, Decodable {
             ?? fromURL.password.map(SecretString.init)
         database = try container.decodeIfPresent(String.self, forKey: .database) ?? fromURL.database
         schema = try container.decodeIfPresent(String.self, forKey: .schema)
+        timeZone = try container.decodeIfPresent(String.self, forKey: .timeZone)
         if let raw = try container.decodeIfPresent(String.self, forKey: .tls) {
             guard let mode = PostgresDatabase.TLSMode(rawValue: raw.lowercased()) else {
                 throw DecodingError.dataCorruptedError(
