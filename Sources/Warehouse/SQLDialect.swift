@@ -29,3 +29,19 @@ extension SQLDialect {
         }
     }
 }
+
+extension SQLDialect {
+    /// The engine's name in file names (`database/schema_<stem>.sql`): the product's
+    /// own name, so `postgresql` rather than the dialect's short `postgres`.
+    public var fileStem: String {
+        switch self {
+        case .postgres: return "postgresql"
+        default: return rawValue
+        }
+    }
+
+    /// The marker of the `index`-th (1-based) bound parameter: `$1` for PostgreSQL, `?` elsewhere.
+    func parameterMarker(_ index: Int) -> String {
+        self == .postgres ? "$\(index)" : "?"
+    }
+}

@@ -34,12 +34,16 @@ public struct WarehouseError: Error, Sendable, Hashable {
     public var message: String
     /// The statement that failed, if any.
     public var statement: String?
+    /// The engine's five-character SQLSTATE (PostgreSQL, SQL Server), when it sent one:
+    /// lets a caller tell e.g. `42P01` (no such table) from `57014` (statement timeout).
+    public var sqlState: String?
 
     /// Makes an error.
-    public init(_ code: Code, _ message: String, statement: String? = nil) {
+    public init(_ code: Code, _ message: String, statement: String? = nil, sqlState: String? = nil) {
         self.code = code
         self.message = message
         self.statement = statement
+        self.sqlState = sqlState
     }
 }
 

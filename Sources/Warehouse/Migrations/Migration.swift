@@ -29,15 +29,16 @@ public struct Migration: Sendable, Hashable {
     }
 
     /// Reads the migrations for `dialect` from a `database/` folder:
-    /// `schema_<dialect>.sql` is version 1, and `migrations/<dialect>/NNNN_name.sql`
-    /// files add later versions.
+    /// `schema_<engine>.sql` is version 1, and `migrations/<engine>/NNNN_name.sql`
+    /// files add later versions, where `<engine>` is ``SQLDialect/fileStem``
+    /// (`duckdb`, `postgresql`, …).
     public static func load(from directory: URL, dialect: SQLDialect) throws -> [Migration] {
-        let schema = directory.appendingPathComponent("schema_\(dialect.rawValue).sql")
+        let schema = directory.appendingPathComponent("schema_\(dialect.fileStem).sql")
         guard let schemaSQL = try? String(contentsOf: schema, encoding: .utf8) else {
             throw WarehouseError(.migrationFailed, "the schema file \(schema.path) is missing or unreadable")
         }
         var migrations = [Migration(version: 1, name: "schema", sql: schemaSQL)]
-        let folder = directory.appendingPathComponent("migrations").appendingPathComponent(dialect.rawValue)
+        let folder = directory.appendingPathComponent("migrations").appendingPathComponent(dialect.fileStem)
         let files = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
         for file in files.sorted() where file.hasSuffix(".sql") {
             let stem = file.dropLast(4)

@@ -57,7 +57,9 @@ public struct MigrationRunner: Sendable {
                 try await database.transaction([
                     Statement(migration.sql),
                     Statement(
-                        "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, current_timestamp)",
+                        "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES ("
+                            + (1...3).map(database.dialect.parameterMarker).joined(separator: ", ")
+                            + ", current_timestamp)",
                         [.int(Int64(migration.version)), .string(migration.name), .string(migration.checksum)]),
                 ])
             } catch let error as WarehouseError {

@@ -3,9 +3,20 @@ import Yams
 
 /// Reads YAML configuration files into `Decodable` types, turning every failure into a
 /// ``WarehouseError`` that names the file, the key and what was expected.
+///
+/// Any string value may reference environment variables as `${NAME}` (credentials stay
+/// out of the file). Variables come from the process environment, then from a `.env`
+/// file (`KEY=VALUE` lines, `#` comments) in the project root (the folder above the one
+/// holding the file) or beside the file; the process environment wins. A reference to a
+/// variable set nowhere is an error naming the variable and the key.
 public enum ConfigurationFile {
-    /// Decodes the YAML file at `path`.
-    public static func decode<T: Decodable>(_ type: T.Type, from path: String) throws -> T {
+    /// Decodes the YAML file at `path`, expanding `${NAME}` from `environment` (the process
+    /// environment by default) and the project's `.env` file.
+    public static func decode<T: Decodable>(
+        _ type: T.Type, from path: String,
+        environment: [String: String]? = nil
+    ) throws -> T {
+        let environment = environment ?? ProcessInfo.processInfo.environment
         guard FileManager.default.fileExists(atPath: path) else {
             throw WarehouseError(.invalidConfiguration, "\(path): configuration file not found")
         }
@@ -15,13 +26,23 @@ public enum ConfigurationFile {
         } catch {
             throw WarehouseError(.invalidConfiguration, "\(path): cannot read the file: \(error.localizedDescription)")
         }
-        return try decode(type, yaml: text, file: path)
+        let variables = try dotEnvVariables(besideConfigurationAt: path).merging(environment) { _, process in process }
+        return try decode(type, yaml: text, file: path, environment: variables)
     }
 
-    /// Decodes YAML text; `file` names it in errors.
-    public static func decode<T: Decodable>(_ type: T.Type, yaml text: String, file: String) throws -> T {
+    /// Decodes YAML text; `file` names it in errors. `${NAME}` references are expanded from
+    /// `environment` (the process environment when nil).
+    public static func decode<T: Decodable>(
+        _ type: T.Type, yaml text: String, file: String,
+        environment: [String: String]? = nil
+    ) throws -> T {
+        let environment = environment ?? ProcessInfo.processInfo.environment
         do {
-            return try YAMLDecoder().decode(type, from: text)
+            guard let node = try Yams.compose(yaml: text) else {
+                return try YAMLDecoder().decode(type, from: text)
+            }
+            let expanded = try EnvironmentExpander(environment: environment).expand(node, path: [])
+            return try YAMLDecoder().decode(type, from: expanded)
         } catch let error as DecodingError {
             throw WarehouseError(.invalidConfiguration, "\(file): \(describe(error))")
         } catch let error as WarehouseError {
@@ -69,5 +90,126 @@ public enum ConfigurationFile {
             if name.contains("Scalar") { return "a single value" }
             return "a mapping"
         }
+    }
+}
+
+extension ConfigurationFile {
+    /// The variables of the `.env` files in the project root (the folder above the one
+    /// holding the configuration file) and beside the configuration file; the latter wins.
+    static func dotEnvVariables(besideConfigurationAt path: String) throws -> [String: String] {
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        var variables: [String: String] = [:]
+        for candidate in [folder.deletingLastPathComponent(), folder] {
+            let file = candidate.appendingPathComponent(".env").standardizedFileURL.path
+            guard FileManager.default.fileExists(atPath: file) else { continue }
+            let text: String
+            do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
+                throw WarehouseError(.invalidConfiguration, "\(file): cannot read the file: \(error.localizedDescription)")
+            }
+            variables.merge(try parseDotEnv(text, file: file)) { _, later in later }
+        }
+        return variables
+    }
+
+    /// Reads `KEY=VALUE` lines: `#` starts a comment line, `export ` is allowed before the
+    /// key, and a value in matching single or double quotes loses them (a `#` inside an
+    /// unquoted value is part of it, as passwords may hold one).
+    public static func parseDotEnv(_ text: String, file: String) throws -> [String: String] {
+        var variables: [String: String] = [:]
+        for (number, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            var line = Substring(rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine)
+            line = line.drop(while: { $0 == " " || $0 == "\t" })
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            if line.hasPrefix("export ") { line = line.dropFirst("export ".count) }
+            guard let equals = line.firstIndex(of: "=") else {
+                throw WarehouseError(.invalidConfiguration, "\(file):\(number + 1): expected KEY=VALUE")
+            }
+            let key = String(line[..<equals]).trimmingCharacters(in: .whitespaces)
+            guard EnvironmentExpander.isValidName(key) else {
+                throw WarehouseError(
+                    .invalidConfiguration, "\(file):\(number + 1): '\(key)' is not a variable name (letters, digits, _)")
+            }
+            var value = String(line[line.index(after: equals)...]).trimmingCharacters(in: .whitespaces)
+            if value.count >= 2, let first = value.first, first == "\"" || first == "'", value.last == first {
+                value = String(value.dropFirst().dropLast())
+            }
+            variables[key] = value
+        }
+        return variables
+    }
+}
+
+/// Replaces `${NAME}` in every string value (not in keys) of a YAML tree.
+struct EnvironmentExpander {
+    let environment: [String: String]
+
+    static func isValidName(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic)
+        else { return false }
+        return name.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && $0.properties.isAlphabetic) || ("0"..."9").contains($0) }
+    }
+
+    func expand(_ node: Node, path: [String]) throws -> Node {
+        switch node {
+        case .scalar(var scalar):
+            guard scalar.string.contains("${") else { return node }
+            let mark = scalar.mark
+            scalar.string = try substitute(scalar.string, path: path)
+            // The value reads as if typed plainly in the file: "${TIMEOUT}" may fill an
+            // integer key, which a quoted scalar would refuse.
+            scalar.style = .plain
+            scalar.mark = mark
+            return .scalar(scalar)
+        case .mapping(let mapping):
+            let pairs = try mapping.map { pair in
+                (pair.key, try expand(pair.value, path: path + [pair.key.string ?? "?"]))
+            }
+            return .mapping(Node.Mapping(pairs, mapping.tag, mapping.style, mapping.mark))
+        case .sequence(let sequence):
+            let nodes = try sequence.enumerated().map { index, element in
+                try expand(element, path: path.isEmpty ? ["[\(index)]"] : path.dropLast() + [path.last! + "[\(index)]"])
+            }
+            return .sequence(Node.Sequence(nodes, sequence.tag, sequence.style, sequence.mark))
+        default:
+            return node
+        }
+    }
+
+    /// `${NAME}` becomes the variable's value; `$${` stays a literal `${`.
+    func substitute(_ text: String, path: [String]) throws -> String {
+        let key = path.isEmpty ? "(top level)" : path.joined(separator: ".")
+        var result = ""
+        var rest = Substring(text)
+        while let dollar = rest.firstIndex(of: "$") {
+            result += rest[..<dollar]
+            let after = rest[rest.index(after: dollar)...]
+            if after.hasPrefix("${") {
+                result += "${"
+                rest = after.dropFirst(2)
+                continue
+            }
+            guard after.hasPrefix("{") else {
+                result += "$"
+                rest = after
+                continue
+            }
+            guard let close = after.firstIndex(of: "}") else {
+                throw WarehouseError(.invalidConfiguration, "key \(key): unterminated ${ (write ${NAME})")
+            }
+            let name = String(after[after.index(after: after.startIndex)..<close])
+            guard Self.isValidName(name) else {
+                throw WarehouseError(
+                    .invalidConfiguration, "key \(key): '${\(name)}' is not a variable reference (letters, digits, _)")
+            }
+            guard let value = environment[name] else {
+                throw WarehouseError(
+                    .invalidConfiguration,
+                    "key \(key): environment variable \(name) is not set (set it, or add \(name)=... to .env)")
+            }
+            result += value
+            rest = after[after.index(after: close)...]
+        }
+        result += rest
+        return result
     }
 }

@@ -63,6 +63,10 @@ public actor TenantRouter {
                     path: tenant.database.path, maxConnections: tenant.database.maxConnections,
                     settings: tenant.database.settings),
                 logger: logger)
+        case .postgres:
+            var logger = logger
+            logger[metadataKey: "tenant.id"] = "\(tenant.id)"
+            return try PostgresDatabase(configuration: .init(tenant.database), logger: logger)
         }
     }
 

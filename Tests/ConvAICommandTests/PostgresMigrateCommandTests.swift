@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+
+/// `convai migrate` against the PostgreSQL that `scripts/test` starts, with the
+/// credentials coming from `.env` through a `${NAME}` reference as in production.
+@Suite(
+    "convai on PostgreSQL",
+    .enabled(
+        if: ProcessInfo.processInfo.environment["CONVAI_TEST_PG_URL"].map { !$0.isEmpty } ?? false,
+        "CONVAI_TEST_PG_URL is not set: run scripts/test, or eval \"$(scripts/pg-test-server start)\" first"))
+struct PostgresMigrateCommandTests {
+    @Test("migrate --tenant creates the warehouse tables in a PostgreSQL tenant, once")
+    func migrate() throws {
+        let cli = ConvAICommandTests()
+        let url = try #require(ProcessInfo.processInfo.environment["CONVAI_TEST_PG_URL"])
+        // Its own schema keeps this run apart from other tests on the same server.
+        let schema = "cli_" + UUID().uuidString.lowercased().replacing("-", with: "")
+        try cli.withProject { folder throws in
+            try "TEST_PG_URL=\(url)\n".write(to: folder.appendingPathComponent(".env"), atomically: true, encoding: .utf8)
+            try """
+                tenants:
+                  admin:
+                    database: {engine: postgresql, url: "${TEST_PG_URL}"}
+                  nestle:
+                    database: {engine: postgresql, url: "${TEST_PG_URL}", schema: \(schema), statement_timeout_ms: 60000}
+                """.write(to: folder.appendingPathComponent("config/pg.yaml"), atomically: true, encoding: .utf8)
+            let config = ["--config", "config/pg.yaml"]
+            let create = try cli.convai(["sql", "--tenant", "admin"] + config + ["CREATE SCHEMA \(schema)"], in: folder)
+            #expect(create.status == 0, "\(create.stderr)")
+            defer { _ = try? cli.convai(["sql", "--tenant", "admin"] + config + ["DROP SCHEMA \(schema) CASCADE"], in: folder) }
+
+            let first = try cli.convai(["migrate", "--tenant", "nestle"] + config, in: folder)
+            #expect(first.status == 0, "\(first.stderr)")
+            #expect(first.stdout == "nestle: applied 1 schema\n")
+            let second = try cli.convai(["migrate", "--tenant", "nestle"] + config, in: folder)
+            #expect(second.stdout == "nestle: up to date (1 migration(s) applied earlier)\n")
+            let tables = try cli.convai(
+                ["sql", "--tenant", "nestle", "--json"] + config
+                    + ["SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = current_schema()"],
+                in: folder)
+            #expect(tables.stdout == #"{"columns":[{"name":"n","type":"bigint"}],"rows":[{"n":9}]}"# + "\n", "\(tables.stderr)")
+        }
+    }
+}
