@@ -402,7 +402,7 @@ struct QueryBuilder {
 
     mutating func bind(_ value: Value) -> String {
         binds.append(value)
-        return dialect.placeholder(binds.count)
+        return dialect.parameterMarker(binds.count)
     }
 
     /// A typed bind for a filter value: numbers for number members, dates for time ones.

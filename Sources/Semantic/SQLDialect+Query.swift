@@ -2,15 +2,6 @@ import Warehouse
 
 /// The dialect-specific pieces of query SQL.
 extension SQLDialect {
-    /// The placeholder for parameter `index` (1-based).
-    func placeholder(_ index: Int) -> String {
-        switch self {
-        case .duckdb, .sqlite: return "?"
-        case .postgres: return "$\(index)"
-        case .sqlserver: return "@P\(index)"
-        }
-    }
-
     /// String concatenation of SQL expressions.
     func concat(_ parts: [String]) -> String {
         parts.joined(separator: self == .sqlserver ? " + " : " || ")

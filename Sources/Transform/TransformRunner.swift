@@ -97,16 +97,19 @@ public struct TransformRunner: Sendable {
     let project: DbtProject
     let database: any Database
     let logger: Logger
+    /// Where the models are built and the raw tables are read (dbt's `target.schema`).
+    let schema: String
 
-    /// Makes a runner for `project` on `database`.
-    public init(project: DbtProject, database: any Database, logger: Logger) {
+    /// Makes a runner for `project` on `database`, building in `schema` (the engine's
+    /// default schema when nil: `main`, `public` or `dbo`).
+    public init(project: DbtProject, database: any Database, schema: String? = nil, logger: Logger) {
         self.project = project
         self.database = database
         self.logger = logger
+        self.schema = schema ?? database.dialect.defaultSchema
     }
 
     private var dialect: SQLDialect { database.dialect }
-    private var schema: String { dialect.defaultSchema }
 
     func relation(_ name: String) -> String {
         dialect.quoteIdentifier(schema) + "." + dialect.quoteIdentifier(name)
@@ -204,7 +207,7 @@ public struct TransformRunner: Sendable {
 
     private func relationType(_ name: String) async throws -> String? {
         let result = try await database.query(
-            "SELECT table_type FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
+            "SELECT table_type FROM information_schema.tables WHERE table_schema = \(dialect.parameterMarker(1)) AND table_name = \(dialect.parameterMarker(2))",
             [.string(schema), .string(name)])
         return result.rows.first?.first?.stringValue
     }
@@ -275,7 +278,7 @@ public struct TransformRunner: Sendable {
                 Statement("CREATE TABLE \(temporary) AS\n\(sql)"),
             ])
             let columns = try await database.query(
-                "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position",
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = \(dialect.parameterMarker(1)) AND table_name = \(dialect.parameterMarker(2)) ORDER BY ordinal_position",
                 [.string(schema), .string(model.name)]
             ).rows.compactMap { $0.first?.stringValue }
             let columnList = columns.map(dialect.quoteIdentifier).joined(separator: ", ")
@@ -312,7 +315,7 @@ public struct TransformRunner: Sendable {
             return Statement(
                 "SELECT count(*) FROM (SELECT \(column) FROM \(source) WHERE \(column) IS NOT NULL GROUP BY \(column) HAVING count(*) > 1) dbt_failures")
         case .acceptedValues(let values):
-            let placeholders = values.map { _ in "?" }.joined(separator: ", ")
+            let placeholders = values.indices.map { dialect.parameterMarker($0 + 1) }.joined(separator: ", ")
             return Statement(
                 "SELECT count(*) FROM (SELECT \(column) AS value_field FROM \(source) GROUP BY \(column)) dbt_values "
                     // Quoted values are bound as text, as dbt writes them as string literals:

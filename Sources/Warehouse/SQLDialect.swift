@@ -40,8 +40,13 @@ extension SQLDialect {
         }
     }
 
-    /// The marker of the `index`-th (1-based) bound parameter: `$1` for PostgreSQL, `?` elsewhere.
-    func parameterMarker(_ index: Int) -> String {
-        self == .postgres ? "$\(index)" : "?"
+    /// The marker of the `index`-th (1-based) bound parameter: `$1` for PostgreSQL, `@P1`
+    /// for SQL Server (sp_executesql's names), `?` for DuckDB and SQLite.
+    public func parameterMarker(_ index: Int) -> String {
+        switch self {
+        case .postgres: return "$\(index)"
+        case .sqlserver: return "@P\(index)"
+        case .duckdb, .sqlite: return "?"
+        }
     }
 }

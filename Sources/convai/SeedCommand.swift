@@ -108,7 +108,8 @@ struct SeedCommand: AsyncParsableCommand {
             let projectFolder = URL(fileURLWithPath: configuration.root).appendingPathComponent("transform")
             if FileManager.default.fileExists(atPath: projectFolder.appendingPathComponent("dbt_project.yml").path) {
                 let emptied = try await TransformRunner(
-                    project: try DbtProject.load(from: projectFolder), database: database, logger: logger
+                    project: try DbtProject.load(from: projectFolder), database: database,
+                    schema: try router.configuration(for: tenant).database.schema, logger: logger
                 ).resetIncrementalModels()
                 if !emptied.isEmpty {
                     print("Emptied incremental marts \(emptied.joined(separator: ", ")): the next convai transform rebuilds them")

@@ -50,7 +50,9 @@ struct TransformCommand: AsyncParsableCommand {
         let report: TransformRunner.Report
         do {
             let database = try await router.database(for: tenant)
-            let runner = TransformRunner(project: dbtProject, database: database, logger: logger)
+            let runner = TransformRunner(
+                project: dbtProject, database: database, schema: try router.configuration(for: tenant).database.schema,
+                logger: logger)
             report = try await runner.run(
                 .init(select: selectors, fullRefresh: fullRefresh, vars: vars, runTests: !skipTests), progress: Self.show)
         } catch {
