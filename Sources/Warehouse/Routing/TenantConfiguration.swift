@@ -3,11 +3,12 @@ public struct DatabaseConfiguration: Sendable, Hashable, Decodable {
     /// The engines this build can open.
     public enum Engine: String, Sendable, Hashable, CaseIterable, Decodable {
         case duckdb
+        case sqlserver
 
         public init(from decoder: any Decoder) throws {
             let container = try decoder.singleValueContainer()
             let raw = try container.decode(String.self)
-            guard let engine = Engine(rawValue: raw.lowercased()) else {
+            guard let engine = Engine(rawValue: raw.lowercased() == "mssql" ? "sqlserver" : raw.lowercased()) else {
                 throw DecodingError.dataCorruptedError(
                     in: container,
                     debugDescription: "expected one of \(Engine.allCases.map(\.rawValue).joined(separator: ", ")), "
@@ -25,6 +26,9 @@ public struct DatabaseConfiguration: Sendable, Hashable, Decodable {
     public var maxConnections: Int
     /// Engine settings passed when opening (DuckDB: `threads`, `memory_limit`, …).
     public var settings: [String: String]
+    /// Where a `sqlserver` (or `mssql`) database is: from `url` or the separate keys
+    /// (see ``SQLServerConfiguration/init(decoding:)``).
+    public var sqlServer: SQLServerConfiguration?
 
     /// Makes a database configuration.
     public init(engine: Engine, path: String? = nil, maxConnections: Int = 4, settings: [String: String] = [:]) {
@@ -32,6 +36,12 @@ public struct DatabaseConfiguration: Sendable, Hashable, Decodable {
         self.path = path
         self.maxConnections = maxConnections
         self.settings = settings
+    }
+
+    /// Makes a SQL Server database configuration.
+    public init(sqlServer: SQLServerConfiguration) {
+        self.init(engine: .sqlserver, maxConnections: sqlServer.maxConnections)
+        self.sqlServer = sqlServer
     }
 
     enum CodingKeys: String, CodingKey {
@@ -49,6 +59,9 @@ public struct DatabaseConfiguration: Sendable, Hashable, Decodable {
             throw DecodingError.dataCorruptedError(
                 forKey: .maxConnections, in: container,
                 debugDescription: "expected a whole number from 1 to 256, found \(maxConnections)")
+        }
+        if engine == .sqlserver {
+            sqlServer = try SQLServerConfiguration(decoding: decoder, maxConnections: maxConnections)
         }
         if engine == .duckdb, (path ?? "").isEmpty {
             throw DecodingError.keyNotFound(
