@@ -30,14 +30,19 @@ public struct Migration: Sendable, Hashable {
 
     /// Reads the migrations for `dialect` from a `database/` folder:
     /// `schema_<dialect>.sql` is version 1, and `migrations/<dialect>/NNNN_name.sql`
-    /// files add later versions.
+    /// files add later versions. SQL Server's files are named `mssql` as DESIGN.md has
+    /// them (`schema_mssql.sql`), with `sqlserver`, the dialect's own name, accepted too.
     public static func load(from directory: URL, dialect: SQLDialect) throws -> [Migration] {
-        let schema = directory.appendingPathComponent("schema_\(dialect.rawValue).sql")
-        guard let schemaSQL = try? String(contentsOf: schema, encoding: .utf8) else {
-            throw WarehouseError(.migrationFailed, "the schema file \(schema.path) is missing or unreadable")
+        let names = dialect.fileNames
+        let schemas = names.map { directory.appendingPathComponent("schema_\($0).sql") }
+        guard let schemaSQL = schemas.lazy.compactMap({ try? String(contentsOf: $0, encoding: .utf8) }).first else {
+            throw WarehouseError(
+                .migrationFailed,
+                "the schema file \(schemas.map(\.path).joined(separator: " or ")) is missing or unreadable")
         }
         var migrations = [Migration(version: 1, name: "schema", sql: schemaSQL)]
-        let folder = directory.appendingPathComponent("migrations").appendingPathComponent(dialect.rawValue)
+        let folders = names.map { directory.appendingPathComponent("migrations").appendingPathComponent($0) }
+        let folder = folders.first { FileManager.default.fileExists(atPath: $0.path) } ?? folders[0]
         let files = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
         for file in files.sorted() where file.hasSuffix(".sql") {
             let stem = file.dropLast(4)
@@ -55,5 +60,12 @@ public struct Migration: Sendable, Hashable {
             migrations.append(Migration(version: version, name: String(stem.dropFirst(digits.count + 1)), sql: sql))
         }
         return migrations.sorted { $0.version < $1.version }
+    }
+}
+
+extension SQLDialect {
+    /// The names a dialect's schema file and migrations folder may carry, preferred first.
+    var fileNames: [String] {
+        self == .sqlserver ? ["mssql", rawValue] : [rawValue]
     }
 }
