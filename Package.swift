@@ -35,10 +35,17 @@ let package = Package(
             pkgConfig: "duckdb",
             providers: [.apt(["(libduckdb 1.4.1: run scripts/bootstrap duckdb)"])]
         ),
+        // FreeTDS db-lib for SQL Server; Debian ships no sybdb.pc, so the headers and
+        // libsybdb.so are found on the default search paths.
+        .systemLibrary(
+            name: "CFreeTDS",
+            providers: [.apt(["freetds-dev"])]
+        ),
         .target(
             name: "Warehouse",
             dependencies: [
                 "CDuckDB",
+                "CFreeTDS",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -100,7 +107,7 @@ let package = Package(
         ),
         .testTarget(
             name: "WarehouseTests",
-            dependencies: ["Warehouse", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Warehouse", "CFreeTDS", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -31,12 +31,13 @@ extension SQLDialect {
 }
 
 extension SQLDialect {
-    /// The engine's name in file names (`database/schema_<stem>.sql`): the product's
-    /// own name, so `postgresql` rather than the dialect's short `postgres`.
+    /// The engine's name in file names (`database/schema_<stem>.sql`), as DESIGN.md
+    /// names them: `postgresql` and `mssql` rather than the dialects' short names.
     public var fileStem: String {
         switch self {
         case .postgres: return "postgresql"
-        default: return rawValue
+        case .sqlserver: return "mssql"
+        case .duckdb, .sqlite: return rawValue
         }
     }
 

@@ -38,12 +38,37 @@ public struct WarehouseError: Error, Sendable, Hashable {
     /// lets a caller tell e.g. `42P01` (no such table) from `57014` (statement timeout).
     public var sqlState: String?
 
+    /// The engine's own error number, severity and state, when it reported them
+    /// (SQL Server: 208 "Invalid object name", 18456 "Login failed").
+    public var serverError: ServerError?
+
+    /// An engine's numbered error.
+    public struct ServerError: Sendable, Hashable {
+        /// The engine's error number.
+        public var number: Int
+        /// The engine's severity (SQL Server: 11–16 user errors, 17+ resource or server faults).
+        public var severity: Int
+        /// The engine's state, which tells apart places that raise the same number.
+        public var state: Int
+
+        /// Makes a server error.
+        public init(number: Int, severity: Int, state: Int = 0) {
+            self.number = number
+            self.severity = severity
+            self.state = state
+        }
+    }
+
     /// Makes an error.
-    public init(_ code: Code, _ message: String, statement: String? = nil, sqlState: String? = nil) {
+    public init(
+        _ code: Code, _ message: String, statement: String? = nil, sqlState: String? = nil,
+        serverError: ServerError? = nil
+    ) {
         self.code = code
         self.message = message
         self.statement = statement
         self.sqlState = sqlState
+        self.serverError = serverError
     }
 }
 

@@ -24,8 +24,21 @@ public struct MigrationRunner: Sendable {
 
     /// Applies every migration not yet recorded; fails when an applied one was edited.
     public func run() async throws -> Report {
+        // T-SQL has no CREATE TABLE IF NOT EXISTS and spells binds @P1…; the other
+        // engines share the portable spelling.
+        let isSQLServer = database.dialect == .sqlserver
         try await database.execute(
-            """
+            isSQLServer
+                ? """
+                IF OBJECT_ID(N'schema_migrations', N'U') IS NULL
+                CREATE TABLE schema_migrations (
+                    version INT NOT NULL PRIMARY KEY,
+                    name NVARCHAR(200) NOT NULL,
+                    checksum VARCHAR(32) NOT NULL,
+                    applied_at DATETIME2 NOT NULL
+                )
+                """
+                : """
             CREATE TABLE IF NOT EXISTS schema_migrations (
                 version INTEGER PRIMARY KEY,
                 name VARCHAR(200) NOT NULL,

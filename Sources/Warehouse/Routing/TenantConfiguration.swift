@@ -5,11 +5,14 @@ public struct DatabaseConfiguration: Sendable, Hashable, Decodable {
         case duckdb
         /// PostgreSQL (`postgresql` is accepted as well).
         case postgres
+        /// Microsoft SQL Server (`mssql` is accepted as well).
+        case sqlserver
 
         public init(from decoder: any Decoder) throws {
             let container = try decoder.singleValueContainer()
             let raw = try container.decode(String.self)
-            let name = raw.lowercased() == "postgresql" ? "postgres" : raw.lowercased()
+            let aliases = ["postgresql": "postgres", "mssql": "sqlserver"]
+            let name = aliases[raw.lowercased()] ?? raw.lowercased()
             guard let engine = Engine(rawValue: name) else {
                 throw DecodingError.dataCorruptedError(
                     in: container,
@@ -46,6 +49,9 @@ public struct DatabaseConfiguration: Sendable, Hashable, Decodable {
     public var schema: String?
     /// PostgreSQL: the session time zone (`UTC` when nil; `server` keeps the server's).
     public var timeZone: String?
+    /// SQL Server: where the database is, from `url` or the separate keys
+    /// (see ``SQLServerConfiguration/init(decoding:maxConnections:)``).
+    public var sqlServer: SQLServerConfiguration?
 
     /// Makes a database configuration.
     public init(
@@ -69,6 +75,12 @@ public struct DatabaseConfiguration: Sendable, Hashable, Decodable {
         self.timeZone = timeZone
     }
 
+    /// Makes a SQL Server database configuration.
+    public init(sqlServer: SQLServerConfiguration) {
+        self.init(engine: .sqlserver, maxConnections: sqlServer.maxConnections)
+        self.sqlServer = sqlServer
+    }
+
     enum CodingKeys: String, CodingKey {
         case engine, path, settings, url, host, port, user, password, database, tls, schema
         case maxConnections = "max_connections"
@@ -90,6 +102,11 @@ public struct DatabaseConfiguration: Sendable, Hashable, Decodable {
             throw DecodingError.dataCorruptedError(
                 forKey: .maxConnections, in: container,
                 debugDescription: "expected a whole number from 1 to 256, found \(maxConnections)")
+        }
+        if engine == .sqlserver {
+            // SQL Server reads its own keys, `url` included (sqlserver://…).
+            sqlServer = try SQLServerConfiguration(decoding: decoder, maxConnections: maxConnections)
+            return
         }
         var fromURL = PostgresDatabase.Configuration.URLParts()
         if let url = try container.decodeIfPresent(String.self, forKey: .url) {
@@ -140,6 +157,8 @@ public struct DatabaseConfiguration: Sendable, Hashable, Decodable {
                     debugDescription: "missing; PostgreSQL needs url (postgres://user:password@host:port/database) "
                         + "or host, user and database")
             }
+        case .sqlserver:
+            break
         }
     }
 }

@@ -67,6 +67,13 @@ public actor TenantRouter {
             var logger = logger
             logger[metadataKey: "tenant.id"] = "\(tenant.id)"
             return try PostgresDatabase(configuration: .init(tenant.database), logger: logger)
+        case .sqlserver:
+            guard let sqlServer = tenant.database.sqlServer else {
+                throw WarehouseError(.invalidConfiguration, "tenant \(tenant.id): engine sqlserver needs url or host/user/password/database")
+            }
+            var logger = logger
+            logger[metadataKey: "tenant.id"] = "\(tenant.id)"
+            return try SQLServerDatabase(configuration: sqlServer, logger: logger)
         }
     }
 
