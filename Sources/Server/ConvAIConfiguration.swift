@@ -68,8 +68,10 @@ public struct ConvAIConfiguration: Sendable {
     /// Reads the file at `path`. Relative paths inside it resolve against its `root` key,
     /// which defaults to the folder above the one holding the file (the project root for
     /// `config/convai.yaml`).
-    public static func load(path: String) throws -> ConvAIConfiguration {
-        let file = try ConfigurationFile.decode(File.self, from: path)
+    /// `${NAME}` references are filled from `environment` (the process environment when
+    /// nil) and the project's `.env`.
+    public static func load(path: String, environment: [String: String]? = nil) throws -> ConvAIConfiguration {
+        let file = try ConfigurationFile.decode(File.self, from: path, environment: environment)
         let configFolder = URL(fileURLWithPath: path).deletingLastPathComponent()
         let root: URL
         if let explicit = file.root {
