@@ -23,14 +23,19 @@ struct PostgresRecoveryTests {
         let process = Process()
         process.executableURL = root.appendingPathComponent("scripts/pg-test-server")
         process.arguments = arguments
-        let output = Pipe()
+        // A file, not a pipe: the postgres daemon the script starts inherits the descriptor,
+        // and a pipe would then never reach end-of-file.
+        let outputFile = FileManager.default.temporaryDirectory.appendingPathComponent("pg-server-\(UUID().uuidString).out")
+        FileManager.default.createFile(atPath: outputFile.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: outputFile) }
+        let output = try FileHandle(forWritingTo: outputFile)
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        try output.close()
         try #require(process.terminationStatus == 0, "pg-test-server \(arguments) failed")
-        return String(decoding: data, as: UTF8.self)
+        return try String(contentsOf: outputFile, encoding: .utf8)
     }
 
     static func exported(_ name: String, in text: String) throws -> String {

@@ -261,13 +261,13 @@ public final class PostgresDatabase: Database {
 
     // MARK: Connections and statements
 
-    private func withConnection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+    private func withConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         guard !closed.load(ordering: .acquiring) else {
             throw WarehouseError(.closed, "the PostgreSQL database at \(endpoint) is closed")
         }
         if !reachable.load(ordering: .acquiring) { try await checkReachable() }
         do {
-            return try await client.withConnection { connection in try await body(connection) }
+            return try await leaseWatchingReachability(body)
         } catch let error as WarehouseError {
             throw error
         } catch is CancellationError {
@@ -280,6 +280,40 @@ public final class PostgresDatabase: Database {
             // the reason at once instead of waiting on the pool's backoff.
             reachable.store(false, ordering: .releasing)
             throw PostgresErrorMapping.connectionError(error, endpoint: endpoint)
+        }
+    }
+
+    /// Leases a pooled connection for `body` while a watcher checks, once a lease has waited
+    /// a moment, that the server still answers. When a server that was up goes away, the
+    /// pool keeps the request waiting through its reconnect backoff for about a minute; the
+    /// watcher fails it as soon as a direct connection is refused, so other callers (and
+    /// `/health`) learn it within a second and the database recovers as soon as it is back.
+    private func leaseWatchingReachability<T: Sendable>(
+        _ work: @escaping @Sendable (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        let flag = LeaseFlag()
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                try await self.client.withConnection { connection in
+                    flag.leased.store(true, ordering: .releasing)
+                    return try await work(connection)
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: .milliseconds(300))
+                while !flag.leased.load(ordering: .acquiring) {
+                    try await self.checkReachable()
+                    try await Task.sleep(for: .seconds(1))
+                }
+                return nil
+            }
+            while let outcome = try await group.next() {
+                if let value = outcome {
+                    group.cancelAll()
+                    return value
+                }
+            }
+            throw CancellationError()
         }
     }
 
@@ -353,4 +387,9 @@ public final class PostgresDatabase: Database {
             throw PostgresErrorMapping.statementError(error, sql: sql, endpoint: endpoint)
         }
     }
+}
+
+/// Whether a lease has been granted, shared by the lease and its watcher.
+private final class LeaseFlag: Sendable {
+    let leased = Atomic<Bool>(false)
 }
