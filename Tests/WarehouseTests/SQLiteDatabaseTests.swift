@@ -93,12 +93,25 @@ struct SQLiteDatabaseTests {
             #expect(empty.rows.isEmpty)
             #expect(empty.columns.map(\.name) == ["id", "day"])
             #expect(empty.columns.map(\.type.kind) == [.int, .date])
+            let limited = try await db.query("SELECT id, day FROM typed WHERE name <> ? ORDER BY id LIMIT ?", ["?", 5])
+            #expect(limited.columns.map(\.type.kind) == [.int, .date])
             // SUM over a DECIMAL column mixes INTEGER and REAL per group: one kind per column.
             try await db.execute(
                 "INSERT INTO typed (id, name, amount) VALUES (1, 'a', ?), (2, 'b', ?)",
                 [.decimal(SQLDecimal("2.00")!), .decimal(SQLDecimal("2.50")!)])
             let sums = try await db.query("SELECT name, SUM(amount) AS s FROM typed GROUP BY name ORDER BY name")
             #expect(sums.rows == [[.string("a"), .double(2)], [.string("b"), .double(2.5)]])
+        }
+    }
+
+    @Test("the widest warehouse amount, DECIMAL(14,2), keeps every digit")
+    func widestAmount() async throws {
+        try await withDatabase { db throws in
+            try await db.execute("CREATE TABLE a (v DECIMAL(14, 2))")
+            let values = ["999999999999.99", "-999999999999.99", "0.01", "123456789012.30"].map { Value.decimal(SQLDecimal($0)!) }
+            try await db.bulkLoad(into: "a", columns: ["v"], rows: values.map { [$0] })
+            let read = try await db.query("SELECT v FROM a")
+            #expect(read.rows.map { $0[0].description } == values.map(\.description))
         }
     }
 
