@@ -233,6 +233,16 @@ struct SQLiteDatabaseTests {
 
             try await db.execute("CREATE TABLE u (id INTEGER PRIMARY KEY)")
             try await db.execute("INSERT INTO u VALUES (1)")
+            let extraStatement = await #expect(throws: WarehouseError.self) {
+                try await db.execute("INSERT INTO u VALUES (?); DELETE FROM u", [2])
+            }
+            #expect(extraStatement?.code == .bindFailed)
+            let missingBind = await #expect(throws: WarehouseError.self) {
+                try await db.query("SELECT * FROM u WHERE id = ? OR id = ?", [1])
+            }
+            #expect(missingBind?.code == .bindFailed)
+            #expect(try await db.query("SELECT COUNT(*) FROM u WHERE id = '?' OR id = ?", [1]).scalar == .int(1))
+
             let duplicate = await #expect(throws: WarehouseError.self) { try await db.execute("INSERT INTO u VALUES (?)", [1]) }
             #expect(duplicate?.resultCode == 19)
             #expect(duplicate?.message.contains("UNIQUE constraint failed") == true)

@@ -127,6 +127,7 @@ public final class SQLiteDatabase: Database {
 
     public func query(_ sql: String, _ binds: [Value]) async throws -> ResultSet {
         try checkOpen()
+        try checkSingleStatement(sql, binds: binds.count)
         return try await readers.withConnection { connection in
             let sqliteBinds = binds.map(SQLiteValueCoding.bind)
             let rows = try await run(sql, sqliteBinds, on: connection)
@@ -218,6 +219,22 @@ public final class SQLiteDatabase: Database {
 
     // MARK: - Statements on one connection
 
+    /// SQLiteNIO runs only the first statement of its text and binds missing parameters
+    /// as NULL, both silently; here either is an error instead.
+    private func checkSingleStatement(_ sql: String, binds: Int) throws {
+        let statements = SQLiteStatementText.split(sql)
+        if statements.count > 1 {
+            throw WarehouseError(
+                binds > 0 ? .bindFailed : .statementFailed,
+                "\(statements.count) statements given where one is expected (several are allowed only in execute "
+                    + "without binds)", statement: sql)
+        }
+        if let markers = SQLiteStatementText.markerCount(sql), markers != binds {
+            throw WarehouseError(
+                .bindFailed, "the statement has \(markers) parameter(s) but \(binds) value(s) were bound", statement: sql)
+        }
+    }
+
     private func run(_ sql: String, _ binds: [SQLiteData], on connection: SQLiteConnection) async throws -> [SQLiteRow] {
         do {
             return try await connection.query(sql, binds)
@@ -231,6 +248,7 @@ public final class SQLiteDatabase: Database {
     /// Runs a statement, or a script when there are no binds, and returns the rows
     /// changed by the last statement.
     private func executeScript(_ sql: String, _ binds: [Value], on connection: SQLiteConnection) async throws -> Int {
+        if !binds.isEmpty { try checkSingleStatement(sql, binds: binds.count) }
         let statements = binds.isEmpty ? SQLiteStatementText.split(sql) : [sql]
         guard let last = statements.last else { return 0 }
         for statement in statements.dropLast() { _ = try await run(statement, [], on: connection) }

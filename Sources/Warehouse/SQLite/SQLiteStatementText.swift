@@ -5,6 +5,16 @@ enum SQLiteStatementText {
     /// temporary view (views cannot hold parameters); nil when it has other markers
     /// (`?NNN`, `:name`, `@name`, `$name`), which this driver does not write.
     static func replacingMarkersWithNull(_ sql: String) -> String? {
+        scan(sql)?.withNulls
+    }
+
+    /// How many `?` markers the statement has; nil when it uses other marker forms.
+    static func markerCount(_ sql: String) -> Int? {
+        scan(sql)?.markers
+    }
+
+    private static func scan(_ sql: String) -> (withNulls: String, markers: Int)? {
+        var markers = 0
         let bytes = Array(sql.utf8)
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count + 16)
@@ -47,6 +57,7 @@ enum SQLiteStatementText {
             case UInt8(ascii: "?"):
                 if i + 1 < n, (0x30...0x39).contains(bytes[i + 1]) { return nil }
                 out.append(contentsOf: Array(" NULL ".utf8))
+                markers += 1
                 i += 1
             case UInt8(ascii: ":"), UInt8(ascii: "@"), UInt8(ascii: "$"):
                 if i + 1 < n, isIdentifierStart(bytes[i + 1]) { return nil }
@@ -59,7 +70,7 @@ enum SQLiteStatementText {
         }
         var text = String(decoding: out, as: UTF8.self).trimmingWhitespace()
         while text.hasSuffix(";") { text = String(text.dropLast()).trimmingWhitespace() }
-        return text
+        return (text, markers)
     }
 
     private static func isIdentifierStart(_ b: UInt8) -> Bool {
