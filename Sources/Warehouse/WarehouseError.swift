@@ -37,6 +37,9 @@ public struct WarehouseError: Error, Sendable, Hashable {
     /// The engine's five-character SQLSTATE (PostgreSQL, SQL Server), when it sent one:
     /// lets a caller tell e.g. `42P01` (no such table) from `57014` (statement timeout).
     public var sqlState: String?
+    /// The engine's numeric result code, for engines without SQLSTATE (SQLite's primary
+    /// result code, e.g. 1 `SQLITE_ERROR`, 5 `SQLITE_BUSY`, 19 `SQLITE_CONSTRAINT`).
+    public var resultCode: Int?
 
     /// The engine's own error number, severity and state, when it reported them
     /// (SQL Server: 208 "Invalid object name", 18456 "Login failed").
@@ -62,13 +65,14 @@ public struct WarehouseError: Error, Sendable, Hashable {
     /// Makes an error.
     public init(
         _ code: Code, _ message: String, statement: String? = nil, sqlState: String? = nil,
-        serverError: ServerError? = nil
+        serverError: ServerError? = nil, resultCode: Int? = nil
     ) {
         self.code = code
         self.message = message
         self.statement = statement
         self.sqlState = sqlState
         self.serverError = serverError
+        self.resultCode = resultCode
     }
 }
 

@@ -149,7 +149,7 @@ struct ConvAICommandTests {
                 to: folder.appendingPathComponent("config/bad.yaml"), atomically: true, encoding: .utf8)
             let bad = try convai(["migrate", "--config", "config/bad.yaml"], in: folder)
             #expect(bad.status == 1)
-            #expect(bad.stderr.contains("config/bad.yaml: key tenants.itc.database.engine: expected one of duckdb, postgres, sqlserver, found 'oracle'"))
+            #expect(bad.stderr.contains("config/bad.yaml: key tenants.itc.database.engine: expected one of duckdb, postgres, sqlserver, sqlite, found 'oracle'"))
         }
     }
 }

@@ -45,7 +45,7 @@ struct ConfigurationTests {
                 == "config/test.yaml: key tenants.itc.database.engine: missing (required in tenants.itc.database)")
         #expect(
             message("tenants:\n  itc:\n    database: {engine: mysql, path: x}")
-                == "config/test.yaml: key tenants.itc.database.engine: expected one of duckdb, postgres, sqlserver, found 'mysql'")
+                == "config/test.yaml: key tenants.itc.database.engine: expected one of duckdb, postgres, sqlserver, sqlite, found 'mysql'")
         #expect(
             message("tenants:\n  itc:\n    database: {engine: duckdb, path: x, max_connections: many}")
                 == "config/test.yaml: key tenants.itc.database.max_connections: expected an integer")

@@ -7,6 +7,8 @@ public struct DatabaseConfiguration: Sendable, Hashable, Decodable {
         case postgres
         /// Microsoft SQL Server (`mssql` is accepted as well).
         case sqlserver
+        /// SQLite (a file; `settings` are PRAGMAs run on each connection).
+        case sqlite
 
         public init(from decoder: any Decoder) throws {
             let container = try decoder.singleValueContainer()
@@ -25,7 +27,7 @@ public struct DatabaseConfiguration: Sendable, Hashable, Decodable {
 
     /// The engine.
     public var engine: Engine
-    /// The database file for DuckDB, relative to the project root unless absolute.
+    /// The database file for DuckDB and SQLite, relative to the project root unless absolute.
     public var path: String?
     /// The most connections to keep open at once.
     public var maxConnections: Int
@@ -149,6 +151,12 @@ public struct DatabaseConfiguration: Sendable, Hashable, Decodable {
                 throw DecodingError.keyNotFound(
                     CodingKeys.path,
                     .init(codingPath: container.codingPath, debugDescription: "DuckDB needs a file path"))
+            }
+        case .sqlite:
+            if (path ?? "").isEmpty {
+                throw DecodingError.keyNotFound(
+                    CodingKeys.path,
+                    .init(codingPath: container.codingPath, debugDescription: "SQLite needs a file path"))
             }
         case .postgres:
             for (key, value) in [(CodingKeys.host, host), (.user, user), (.database, database)] where (value ?? "").isEmpty {

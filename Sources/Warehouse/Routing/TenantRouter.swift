@@ -74,6 +74,14 @@ public actor TenantRouter {
             var logger = logger
             logger[metadataKey: "tenant.id"] = "\(tenant.id)"
             return try SQLServerDatabase(configuration: sqlServer, logger: logger)
+        case .sqlite:
+            var logger = logger
+            logger[metadataKey: "tenant.id"] = "\(tenant.id)"
+            return try SQLiteDatabase(
+                configuration: .init(
+                    path: tenant.database.path, maxConnections: tenant.database.maxConnections,
+                    pragmas: tenant.database.settings),
+                logger: logger)
         }
     }
 
