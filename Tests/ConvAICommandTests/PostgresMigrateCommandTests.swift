@@ -41,4 +41,38 @@ struct PostgresMigrateCommandTests {
             #expect(tables.stdout == #"{"columns":[{"name":"n","type":"bigint"}],"rows":[{"n":9}]}"# + "\n", "\(tables.stderr)")
         }
     }
+
+    @Test("seed and transform on a PostgreSQL tenant are the same commands as on DuckDB: only the config differs")
+    func seedAndTransform() throws {
+        let cli = ConvAICommandTests()
+        let url = try #require(ProcessInfo.processInfo.environment["CONVAI_TEST_PG_URL"])
+        let schema = "cli_" + UUID().uuidString.lowercased().replacing("-", with: "")
+        try cli.withProject { folder throws in
+            try """
+                tenants:
+                  admin:
+                    database: {engine: postgres, url: "\(url)"}
+                  nestle:
+                    database: {engine: postgres, url: "\(url)", schema: \(schema)}
+                """.write(to: folder.appendingPathComponent("config/pg.yaml"), atomically: true, encoding: .utf8)
+            let config = ["--config", "config/pg.yaml"]
+            #expect(try cli.convai(["sql", "--tenant", "admin"] + config + ["CREATE SCHEMA \(schema)"], in: folder).status == 0)
+            defer { _ = try? cli.convai(["sql", "--tenant", "admin"] + config + ["DROP SCHEMA \(schema) CASCADE"], in: folder) }
+            #expect(try cli.convai(["migrate", "--tenant", "nestle"] + config, in: folder).status == 0)
+            let seed = try cli.convai(
+                ["seed", "--tenant", "nestle", "--days", "90", "--scale", "0.05", "--end-date", "2025-06-30"] + config, in: folder)
+            #expect(seed.status == 0, "\(seed.stderr)")
+            let transform = try cli.convai(["transform", "--tenant", "nestle"] + config, in: folder)
+            #expect(transform.status == 0, "\(transform.stderr)")
+            #expect(transform.stdout.contains("17 models (17 ok, 0 error, 0 skipped)"), "\(transform.stdout)")
+            #expect(transform.stdout.contains("0 fail, 0 error"), "\(transform.stdout)")
+            let facts = try cli.convai(
+                ["sql", "--tenant", "nestle", "--json"] + config
+                    + ["SELECT count(*) AS n FROM fact_sales_transactions WHERE transaction_date <= DATE '2025-06-30'"],
+                in: folder)
+            let rows = try JSONSerialization.jsonObject(with: Data(facts.stdout.utf8)) as? [String: Any]
+            let n = ((rows?["rows"] as? [[String: Any]])?.first?["n"] as? Int) ?? 0
+            #expect(n > 1000, "\(facts.stdout) \(facts.stderr)")
+        }
+    }
 }
