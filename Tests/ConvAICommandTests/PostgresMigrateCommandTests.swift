@@ -75,4 +75,35 @@ struct PostgresMigrateCommandTests {
             #expect(n > 1000, "\(facts.stdout) \(facts.stderr)")
         }
     }
+
+    @Test("a wrong password, a missing database and a server that is down: each names the tenant, the engine and the reason")
+    func connectionFailures() throws {
+        let cli = ConvAICommandTests()
+        let url = try #require(ProcessInfo.processInfo.environment["CONVAI_TEST_PG_URL"])
+        let components = try #require(URLComponents(string: url))
+        let password = try #require(components.password)
+        var wrongPassword = components
+        wrongPassword.password = "not-the-password"
+        var missingDatabase = components
+        missingDatabase.path = "/no_such_database"
+        try cli.withProject { folder throws in
+            try """
+                tenants:
+                  wrongpw: {database: {engine: postgres, url: "\(wrongPassword.string!)"}}
+                  nodb: {database: {engine: postgres, url: "\(missingDatabase.string!)"}}
+                  down: {database: {engine: postgres, url: "postgres://app:secret@127.0.0.1:1/x?sslmode=disable"}}
+                """.write(to: folder.appendingPathComponent("config/bad.yaml"), atomically: true, encoding: .utf8)
+            let cases = [
+                ("wrongpw", "wrong password"), ("nodb", "database \"no_such_database\" does not exist"),
+                ("down", "connection refused"),
+            ]
+            for (tenant, reason) in cases {
+                let result = try cli.convai(["sql", "--tenant", tenant, "--config", "config/bad.yaml", "SELECT 1"], in: folder)
+                #expect(result.status != 0)
+                #expect(result.stderr.contains("tenant \(tenant) (postgres): cannot connect to PostgreSQL"), "\(result.stderr)")
+                #expect(result.stderr.contains(reason), "\(result.stderr)")
+                #expect(!result.stderr.contains(password) && !result.stderr.contains("not-the-password") && !result.stderr.contains("secret"))
+            }
+        }
+    }
 }

@@ -45,7 +45,14 @@ public actor TenantRouter {
     public func database(for tenant: String) throws -> any Database {
         if let database = open[tenant] { return database }
         let configuration = try configuration(for: tenant)
-        let database = try Self.open(configuration, logger: logger)
+        let base: any Database
+        do {
+            base = try Self.open(configuration, logger: logger)
+        } catch var error as WarehouseError {
+            error.message = "tenant \(tenant) (\(configuration.database.engine.rawValue)): " + error.message
+            throw error
+        }
+        let database = TenantDatabase(tenant: tenant, engine: configuration.database.engine, base: base)
         open[tenant] = database
         logger.info(
             "opened tenant database",
