@@ -74,6 +74,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "Conversation",
+            dependencies: ["Semantic", "Warehouse"],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "SampleData",
             dependencies: ["Warehouse"],
             swiftSettings: strictSettings
@@ -136,6 +141,11 @@ let package = Package(
             ],
             // Golden SQL files are read from the source tree by path, not bundled.
             exclude: ["Golden"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ConversationTests",
+            dependencies: ["Conversation", "Semantic", "Warehouse"],
             swiftSettings: strictSettings
         ),
         .testTarget(
