@@ -1,10 +1,2 @@
+// The Conversation tests live beside this file, one file per part of the parser.
 import Conversation
-import Testing
-
-@Suite("Conversation module")
-struct ConversationModuleTests {
-    @Test("the module links")
-    func links() {
-        #expect(String(describing: Conversation.self) == "Conversation")
-    }
-}
