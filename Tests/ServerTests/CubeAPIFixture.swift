@@ -148,12 +148,14 @@ struct CubeAPIFixture {
     }
 
     /// Runs `body` against the application; the tenant databases are closed afterwards.
-    func withClient(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+    func withClient(
+        mode: TestingSetup = .router, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void
+    ) async throws {
         let router = TenantRouter(tenants: configuration.tenants, logger: Logger(label: "test"))
         let app = try await buildApplication(
             configuration: configuration, tenants: router, logger: Logger(label: "test"),
             today: { SQLDate(iso: "2025-03-15")! })
-        try await app.test(.router, body)
+        try await app.test(mode, body)
         await router.closeAll()
         try? FileManager.default.removeItem(at: folder)
     }

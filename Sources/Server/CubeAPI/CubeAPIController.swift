@@ -184,8 +184,10 @@ struct CubeAPIController: Sendable {
         let items = prepared.map { item -> JSONValue in
             var fields: [(String, JSONValue)] = [
                 ("sql", .array([.string(item.compiled.sql), .array(item.compiled.binds.map(CubeQueryShapes.parameter))])),
-                ("order", .array(item.shapes.effectiveOrder.map { .object([("id", .string($0.member)), ("desc", .bool($0.direction == .desc))]) })),
+                // Cube lists the order here as {member: direction}, its clients read it so.
+                ("order", .object(item.shapes.effectiveOrder.map { ($0.member, .string($0.direction.rawValue)) })),
                 ("aliasNameToMember", .object(item.compiled.columns.map { ($0.name, .string($0.name)) })),
+                ("memberNames", .strings(item.compiled.columns.map(\.name))),
                 ("cacheKeyQueries", .array([])),
                 ("preAggregations", .array([])),
                 ("rollupMatchResults", .array([])),

@@ -145,14 +145,15 @@ struct CubeQueryShapes {
         }
     }
 
-    /// A bound value as Cube lists it in `/v1/sql`'s parameters.
+    /// A bound value as Cube lists it in `/v1/sql`'s parameters: as text, whatever its
+    /// type, since Cube passes every filter value to its driver as a string.
     static func parameter(_ value: Value) -> JSONValue {
         switch value {
         case .null: return .null
-        case .bool(let flag): return .bool(flag)
-        case .int(let number): return .number(String(number))
-        case .double(let number): return number.isFinite ? .number(CubeValueFormat.format(number)) : .string("\(number)")
-        case .decimal(let number): return .number(number.description)
+        case .bool(let flag): return .string(flag ? "true" : "false")
+        case .int(let number): return .string(String(number))
+        case .double(let number): return .string(CubeValueFormat.format(number))
+        case .decimal(let number): return .string(number.description)
         case .string(let text): return .string(text)
         case .date(let date): return .string(date.description)
         case .timestamp(let timestamp): return .string(CubeValueFormat.time(timestamp))
