@@ -77,9 +77,10 @@ public struct MemberIndex: Sendable {
         // Titles and synonyms are what the model's author expects people to say, so they
         // rank before the bare name: "SKU" is first the product (a synonym), then the SKU code.
         for (tier, phrase) in extra.map({ (0, $0) }) + name.map({ (1, $0) }) {
-            let words = normalizer.words(phrase)
-            guard !words.isEmpty, seen.insert(words.map(\.text)).inserted else { continue }
-            phrases.insert(words, payload: payload, tier: tier)
+            for words in normalizer.phraseVariants(phrase) {
+                guard !words.isEmpty, seen.insert(words.map(\.text)).inserted else { continue }
+                phrases.insert(words, payload: payload, tier: tier)
+            }
         }
     }
 

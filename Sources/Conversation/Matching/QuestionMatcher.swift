@@ -5,13 +5,16 @@
 /// stemmed beats fuzzy, then fewer typos, then earlier. All meanings of the winning phrase
 /// are kept, so an ambiguous phrase stays visible.
 public struct QuestionMatcher: Sendable {
-    /// Common English words that carry no member or value, left out of ``QuestionAnalysis/unmatched``
-    /// and never matched on their own or corrected as typos.
+    /// Common English function words, left out of ``QuestionAnalysis/unmatched`` and never
+    /// corrected as typos. Words that change a query's meaning ("not", "only", "without",
+    /// "vs", "top", "last") are deliberately absent: if nothing understands them, the user
+    /// must hear so.
     public static let defaultStopWords: Set<String> = [
-        "a", "about", "all", "an", "and", "are", "as", "at", "be", "by", "can", "did", "do", "does", "for", "from",
-        "give", "had", "has", "have", "how", "i", "in", "is", "it", "its", "list", "me", "my", "of", "on", "or",
-        "our", "please", "show", "tell", "than", "that", "the", "their", "there", "these", "this", "those", "to",
-        "us", "was", "we", "were", "what", "when", "where", "which", "who", "whose", "why", "with", "you", "your",
+        "a", "about", "all", "also", "an", "and", "any", "are", "as", "at", "be", "been", "by", "can", "could", "did",
+        "do", "does", "for", "from", "get", "give", "had", "has", "have", "how", "i", "in", "is", "it", "its", "just",
+        "list", "me", "much", "my", "of", "on", "or", "our", "please", "show", "so", "some", "tell", "than", "that",
+        "the", "their", "them", "there", "these", "they", "this", "those", "to", "us", "very", "was", "we", "were",
+        "what", "when", "where", "which", "who", "whose", "why", "will", "with", "would", "you", "your",
     ]
 
     /// The model's members.
@@ -47,8 +50,16 @@ public struct QuestionMatcher: Sendable {
                 hits.append((hit, .value(values.values[hit.payload])))
             }
         }
-        // A phrase made only of stop words ("the", "in") is noise even if some value spells it.
-        hits.removeAll { entry in (entry.hit.start..<entry.hit.end).allSatisfy { isStop[$0] } }
+        // A phrase made only of stop words ("so", "in") is noise even if a synonym or value
+        // spells it, unless typed in capitals as an acronym ("sales by SO").
+        let isAcronym = words.map { word in
+            let typed = question[word.range]
+            return typed.count >= 2 && typed.allSatisfy { $0.isUppercase || $0.isNumber }
+        }
+        hits.removeAll { entry in
+            (entry.hit.start..<entry.hit.end).allSatisfy { isStop[$0] }
+                && !(entry.hit.start..<entry.hit.end).allSatisfy { isAcronym[$0] }
+        }
 
         // Per span, only the best reading counts; its meanings are gathered together, each
         // with the best tier it was reached by.

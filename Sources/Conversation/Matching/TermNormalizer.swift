@@ -56,6 +56,15 @@ public struct TermNormalizer: Sendable {
         return words
     }
 
+    /// The words of `text`, and when it has hyphenated words ("E-commerce", "sub-category")
+    /// also the words with those joined ("ecommerce"), since people type both; for indexing.
+    public func phraseVariants(_ text: String) -> [[Word]] {
+        let plain = words(text)
+        guard text.contains("-") else { return [plain] }
+        let joined = words(text.replacingOccurrences(of: "-", with: ""))
+        return joined.map(\.text) == plain.map(\.text) ? [plain] : [plain, joined]
+    }
+
     /// Lower-cases and removes diacritics; ASCII, the usual case, skips Foundation.
     static func fold(_ character: Character) -> String {
         if character.isASCII { return character.lowercased() }

@@ -101,10 +101,10 @@ public struct ValueIndex: Sendable {
         let normalizer = TermNormalizer()
         for dimension in byDimension.keys.sorted() {
             for value in byDimension[dimension] ?? [] {
-                let words = normalizer.words(value.value)
-                guard !words.isEmpty else { continue }
+                let variants = normalizer.phraseVariants(value.value).filter { !$0.isEmpty }
+                guard !variants.isEmpty else { continue }
                 values.append(value)
-                phrases.insert(words, payload: values.count - 1)
+                for words in variants { phrases.insert(words, payload: values.count - 1) }
             }
         }
         self.valuesByDimension = byDimension
