@@ -112,6 +112,16 @@ struct MemberIndexTests {
         #expect(two.edits == 2)
     }
 
+    @Test func everydayWordsAreNotCorrectedIntoModelWords() {
+        // "down" is one edit from "town" (an outlet-city synonym), but not at its first letter.
+        #expect(matcher.analyze("break it down by brand").unmatchedText == ["break", "down"])
+        #expect(only("rband")?.members.first?.qualifiedName == "Products.brand")
+        // The caller's own words are left for the caller.
+        let keyworded = QuestionMatcher(members: MemberIndex(model: shippedModel), keywords: ["lasts"])
+        #expect(keyworded.analyze("lasts").matches.isEmpty)
+        #expect(keyworded.analyze("lasts").unmatchedText == ["lasts"])
+    }
+
     @Test func shortWordsAreNeverCorrected() {
         // "qtx" is one edit from "qty" but under four letters.
         #expect(matcher.match("qtx").isEmpty)

@@ -98,7 +98,13 @@ struct PhraseIndex: Sendable {
         var result: [(stem: String, edits: Int)] = []
         for variant in Self.deletionVariants(characters, depth: limit) {
             for candidate in deletions[variant] ?? [] where seen.insert(candidate).inserted {
-                if let edits = TermNormalizer.editDistance(characters, Array(candidate), limit: limit),
+                let target = Array(candidate)
+                // People rarely mistype a word's first letter, and allowing it turns everyday
+                // words into model words ("down" → "town"); a swap of the first two still counts.
+                guard target[0] == characters[0] || (target[0] == characters[1] && target[1] == characters[0]) else {
+                    continue
+                }
+                if let edits = TermNormalizer.editDistance(characters, target, limit: limit),
                     let stem = stems[candidate]
                 {
                     result.append((stem, edits))

@@ -23,13 +23,22 @@ public struct QuestionMatcher: Sendable {
     public let values: ValueIndex?
     /// Words ignored when unmatched.
     public let stopWords: Set<String>
+    /// Words the caller understands itself (its time and ranking words, "last", "top"): never
+    /// corrected into a member or value, and still reported as unmatched, so that the caller
+    /// removes those it used and the rest reach the user.
+    public let keywords: Set<String>
     private let normalizer = TermNormalizer()
 
-    /// Makes a matcher over `members` and, when given, `values`.
-    public init(members: MemberIndex, values: ValueIndex? = nil, stopWords: Set<String> = Self.defaultStopWords) {
+    /// Makes a matcher over `members` and, when given, `values`; `stopWords` and `keywords`
+    /// are compared after normalising (lower case, no diacritics).
+    public init(
+        members: MemberIndex, values: ValueIndex? = nil, stopWords: Set<String> = Self.defaultStopWords,
+        keywords: Set<String> = []
+    ) {
         self.members = members
         self.values = values
         self.stopWords = stopWords
+        self.keywords = keywords
     }
 
     /// The recognised phrases of `question`, in order.
@@ -39,13 +48,18 @@ public struct QuestionMatcher: Sendable {
     public func analyze(_ question: String) -> QuestionAnalysis {
         let words = normalizer.words(question)
         let isStop = words.map { stopWords.contains($0.text) }
+        let mayCorrect = words.map { !stopWords.contains($0.text) && !keywords.contains($0.text) }
         var hits: [(hit: PhraseIndex.Hit, target: Match.Target)] = []
-        let memberAlternatives = words.indices.map { isStop[$0] ? [] : members.phrases.typoAlternatives(of: words[$0]) }
+        let memberAlternatives = words.indices.map {
+            mayCorrect[$0] ? members.phrases.typoAlternatives(of: words[$0]) : []
+        }
         for hit in members.phrases.hits(in: words, alternatives: memberAlternatives) {
             hits.append((hit, .member(members.members[hit.payload])))
         }
         if let values {
-            let valueAlternatives = words.indices.map { isStop[$0] ? [] : values.phrases.typoAlternatives(of: words[$0]) }
+            let valueAlternatives = words.indices.map {
+                mayCorrect[$0] ? values.phrases.typoAlternatives(of: words[$0]) : []
+            }
             for hit in values.phrases.hits(in: words, alternatives: valueAlternatives) {
                 hits.append((hit, .value(values.values[hit.payload])))
             }
