@@ -305,31 +305,10 @@ struct ValueIndexTests {
         #expect(values.values(named: "Kissan Tomato Ketchup 500g").map(\.dimension) == ["Products.productName"])
     }
 
-    @Test func matchingIsFastOnceIndexed() async throws {
-        let database = try await Self.database()
-        let values = try await ValueIndex.build(model: shippedModel, database: database, configuration: Self.configuration)
-        try await database.close()
-        let matcher = QuestionMatcher(members: MemberIndex(model: shippedModel), values: values)
-        let questions = [
-            "top 5 brands by turnovr in Tamil Nadu last month", "show me sales", "revenu of brooke bond by city",
-            "average order value per trade channel in delhi vs last year",
-        ]
-        let clock = ContinuousClock()
-        var slowest = Duration.zero
-        for _ in 0..<200 {
-            for question in questions {
-                let elapsed = clock.measure { _ = matcher.analyze(question) }
-                slowest = max(slowest, elapsed)
-            }
-        }
-        // Generous even for debug builds on a shared machine; the release budget is far lower.
-        #expect(slowest < .milliseconds(20))
-    }
-
-    @Test func lookupCostDoesNotGrowWithTheNumberOfValues() async throws {
+    @Test func typosStillResolveAmongManyValues() async throws {
         let database = try await Self.database()
         // 20,000 outlets with made-up seven-letter names: a vocabulary far larger than any
-        // question, so a linear typo scan would show up in the timings.
+        // question.
         try await database.execute(
             """
             INSERT INTO dim_customer (customer_id, customer_name, customer_type, city, state, zone, account_id)
@@ -337,30 +316,16 @@ struct ValueIndexTests {
                    'General Trade', 'Pune', 'Maharashtra', 'West', 1
             FROM range(20000) t(i)
             """)
-        let clock = ContinuousClock()
-        var values: ValueIndex?
-        let buildTime = try await clock.measure {
-            values = try await ValueIndex.build(model: shippedModel, database: database, configuration: Self.configuration)
-        }
+        let values = try await ValueIndex.build(model: shippedModel, database: database, configuration: Self.configuration)
         try await database.close()
         let matcher = QuestionMatcher(members: MemberIndex(model: shippedModel), values: values)
-        #expect((values?.count ?? 0) > 20_000)
-        let questions = [
-            "top 5 brands by turnovr in Tamil Nadu last month", "show me sales", "revenu of brooke bond by city",
-            "average order value per trade channel in delhi vs last year", "which outlets in maharashtr bought bingo",
-            "catgeroy wise primary sales and billed weight for north zone",
-        ]
-        var timings: [Duration] = []
-        for _ in 0..<200 {
-            for question in questions {
-                timings.append(clock.measure { _ = matcher.analyze(question) })
-            }
-        }
-        timings.sort()
-        let p50 = timings[timings.count / 2]
-        let p99 = timings[timings.count * 99 / 100]
-        print("value index: \(values?.count ?? 0) values built in \(buildTime); match p50 \(p50), p99 \(p99)")
-        // Debug build on a shared machine: generous; the release budget for all of parsing is 1 ms.
-        #expect(p99 < .milliseconds(10))
+        #expect(values.count > 20_000)
+        // Among 20,000 made-up outlet names, typos still find the one real value they are
+        // close to and nothing else (speed is measured by `convai bench conversation`, not here).
+        let analysis = matcher.analyze("which outlets in maharashtr bought bingo")
+        let found = analysis.matches.flatMap(\.values).map(\.value)
+        #expect(found.contains("Maharashtra"))
+        #expect(found.contains("Bingo!"))
+        #expect(!found.contains { $0.hasSuffix(" Stores") })
     }
 }
