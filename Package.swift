@@ -75,7 +75,7 @@ let package = Package(
         ),
         .target(
             name: "Conversation",
-            dependencies: ["Semantic", "Warehouse"],
+            dependencies: ["Semantic", "Warehouse", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
         .target(
@@ -88,6 +88,8 @@ let package = Package(
             dependencies: [
                 "Warehouse",
                 "Semantic",
+                "Conversation",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Logging", package: "swift-log"),
@@ -103,6 +105,7 @@ let package = Package(
                 "Transform",
                 "SampleData",
                 "Server",
+                "Conversation",
                 "Semantic",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -127,6 +130,10 @@ let package = Package(
             dependencies: [
                 "Server",
                 "Warehouse",
+                "SampleData",
+                "Transform",
+                "Conversation",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -62,15 +62,23 @@ public struct CubeQuery: Sendable, Hashable, Codable {
         public var granularity: Granularity?
         /// The range to keep, if any.
         public var dateRange: DateRange?
+        /// Cube's period comparison: the same query once per range, in this order (current
+        /// period first). Compiled by expanding into one query per range, see
+        /// ``CubeQuery/comparedQueries()``.
+        public var compareDateRange: [DateRange]?
 
         /// Makes an entry.
-        public init(dimension: String, granularity: Granularity? = nil, dateRange: DateRange? = nil) {
+        public init(
+            dimension: String, granularity: Granularity? = nil, dateRange: DateRange? = nil,
+            compareDateRange: [DateRange]? = nil
+        ) {
             self.dimension = dimension
             self.granularity = granularity
             self.dateRange = dateRange
+            self.compareDateRange = compareDateRange
         }
 
-        private enum CodingKeys: String, CodingKey { case dimension, granularity, dateRange }
+        private enum CodingKeys: String, CodingKey { case dimension, granularity, dateRange, compareDateRange }
 
         /// Decodes, naming an unknown granularity.
         public init(from decoder: any Decoder) throws {
@@ -83,6 +91,15 @@ public struct CubeQuery: Sendable, Hashable, Codable {
                 granularity = value
             }
             dateRange = try container.decodeIfPresent(DateRange.self, forKey: .dateRange)
+            compareDateRange = try container.decodeIfPresent([DateRange].self, forKey: .compareDateRange)
+            if let compareDateRange {
+                guard dateRange == nil else {
+                    throw SemanticError(.invalidQuery, member: dimension, "give dateRange or compareDateRange, not both")
+                }
+                guard compareDateRange.count >= 2 else {
+                    throw SemanticError(.invalidQuery, member: dimension, "compareDateRange needs at least two date ranges")
+                }
+            }
         }
     }
 
@@ -319,5 +336,21 @@ public struct CubeQuery: Sendable, Hashable, Codable {
         if total { try c.encode(total, forKey: .total) }
         if ungrouped { try c.encode(ungrouped, forKey: .ungrouped) }
         try c.encodeIfPresent(timezone, forKey: .timezone)
+    }
+}
+
+extension CubeQuery {
+    /// The queries a `compareDateRange` stands for, one per range in the given order, each
+    /// with that range as its `dateRange`; a query without one is returned alone.
+    public func comparedQueries() -> [CubeQuery] {
+        guard let position = timeDimensions.firstIndex(where: { $0.compareDateRange != nil }),
+            let ranges = timeDimensions[position].compareDateRange
+        else { return [self] }
+        return ranges.map { range in
+            var query = self
+            query.timeDimensions[position].compareDateRange = nil
+            query.timeDimensions[position].dateRange = range
+            return query
+        }
     }
 }

@@ -29,6 +29,11 @@ public struct QueryCompiler: Sendable {
 
     /// Compiles `query`; relative date ranges are resolved against `asOf` (today, UTC).
     public func compile(_ query: CubeQuery, asOf: SQLDate) throws -> CompiledQuery {
+        if let compared = query.timeDimensions.first(where: { $0.compareDateRange != nil }) {
+            throw SemanticError(
+                .invalidQuery, member: compared.dimension,
+                "a compareDateRange query is several queries; compile each of comparedQueries()")
+        }
         var builder = QueryBuilder(model: model, dialect: dialect, query: query, today: asOf)
         return try builder.build()
     }

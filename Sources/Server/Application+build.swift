@@ -1,5 +1,6 @@
 public import Hummingbird
 public import Logging
+public import Conversation
 public import Warehouse
 import NIOCore
 
@@ -8,6 +9,8 @@ import NIOCore
 ///
 /// - Parameters:
 ///   - semantic: the tenants' models; loaded from the configuration when nil.
+///   - sessions: where conversations are kept; `data/sessions.sqlite` under the root when nil.
+///   - llmProviders: the tenants' LLMs; made from the configuration when nil.
 ///   - today: the date relative date ranges are resolved against (UTC today by default).
 ///   - onServerRunning: called with the bound port once the server listens (the port may
 ///     have been chosen by the system when configured as 0).
@@ -16,6 +19,8 @@ public func buildApplication(
     tenants: TenantRouter,
     logger: Logger,
     semantic: SemanticCatalog? = nil,
+    sessions: SessionStore? = nil,
+    llmProviders: [String: any LLMProvider]? = nil,
     today: @escaping @Sendable () -> SQLDate = { SQLDate.todayUTC() },
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
@@ -30,6 +35,11 @@ public func buildApplication(
     HealthController(tenants: tenants).register(on: router)
     CubeAPIController(tenants: tenants, semantic: semantic, authority: authority, today: today, logger: logger)
         .register(on: router)
+    let sessions = try await sessions ?? SessionStore(path: configuration.sessionStorePath, logger: logger)
+    let conversation = ConversationService(
+        tenants: tenants, semantic: semantic, sessions: sessions, today: today, logger: logger,
+        llmProviders: llmProviders ?? ConversationService.llmProviders(configuration: configuration, logger: logger))
+    AskController(service: conversation, authority: authority, logger: logger).register(on: router)
     return Application(
         router: router,
         configuration: .init(

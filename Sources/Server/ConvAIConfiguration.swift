@@ -1,3 +1,4 @@
+public import Conversation
 public import Foundation
 public import Warehouse
 
@@ -49,13 +50,20 @@ public struct ConvAIConfiguration: Sendable {
     public var tenants: [TenantConfiguration]
     /// The project root: relative paths in the file, and `database/`, are found here.
     public var root: String
+    /// Per tenant, the optional LLM asked when the built-in parser is not confident
+    /// (`tenants.<id>.llm:`; see docs/llm.md).
+    public var llm: [String: LLMConfiguration]
 
     /// Makes a configuration directly (tests, embedding).
-    public init(server: ServerSettings = .init(), auth: AuthSettings = .init(), tenants: [TenantConfiguration], root: String) {
+    public init(
+        server: ServerSettings = .init(), auth: AuthSettings = .init(), tenants: [TenantConfiguration], root: String,
+        llm: [String: LLMConfiguration] = [:]
+    ) {
         self.server = server
         self.auth = auth
         self.tenants = tenants.sorted { $0.id < $1.id }
         self.root = root
+        self.llm = llm
     }
 
     private struct File: Decodable {
@@ -63,6 +71,12 @@ public struct ConvAIConfiguration: Sendable {
         var auth: AuthSettings?
         var root: String?
         var tenants: [String: TenantConfiguration]
+    }
+
+    /// The same file read for what the warehouse's tenant entries do not hold.
+    private struct ConversationFile: Decodable {
+        struct Tenant: Decodable { var llm: LLMConfiguration? }
+        var tenants: [String: Tenant]
     }
 
     /// Reads the file at `path`. Relative paths inside it resolve against its `root` key,
@@ -88,17 +102,22 @@ public struct ConvAIConfiguration: Sendable {
                 "\(path): key tenants.\(id): expected a tenant id of lower-case letters, digits, '-' or '_'")
         }
         let rootPath = root.standardizedFileURL.path
+        let conversation = try ConfigurationFile.decode(ConversationFile.self, from: path, environment: environment)
         return ConvAIConfiguration(
             server: file.server ?? .init(),
             auth: file.auth ?? .init(),
             tenants: file.tenants.values.map { $0.resolvingPaths(against: rootPath) },
-            root: rootPath)
+            root: rootPath,
+            llm: conversation.tenants.compactMapValues(\.llm))
     }
 
     static func isValidTenantID(_ id: String) -> Bool {
         !id.isEmpty && id.count <= 64
             && id.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" }
     }
+
+    /// The SQLite file holding conversation sessions.
+    public var sessionStorePath: String { URL(fileURLWithPath: root).appendingPathComponent("data/sessions.sqlite").path }
 
     /// The folder with `schema_<dialect>.sql` and `migrations/`.
     public var databaseFolder: URL { URL(fileURLWithPath: root).appendingPathComponent("database") }

@@ -1,5 +1,6 @@
 public import Logging
 public import Warehouse
+import Foundation
 
 /// Runs a dbt project against one tenant's database: models in dependency order, each
 /// materialized as dbt would (view, table, incremental delete+insert), then the schema
@@ -186,7 +187,24 @@ public struct TransformRunner: Sendable {
                 progress(.testFinished(index: offset + 1, total: tests.count, result: result))
             }
         }
+        let built = results.filter { $0.status == .success }.count
+        if built > 0 { await recordRun(modelsBuilt: built) }
         return Report(models: results, tests: testResults)
+    }
+
+    /// Notes the run in `etl_transform_runs` (migration 2), which servers watch to re-read
+    /// the values people name in questions. A database migrated before that table existed
+    /// only loses the notice, not the run.
+    private func recordRun(modelsBuilt: Int) async {
+        do {
+            _ = try await database.execute(
+                "INSERT INTO \(relation("etl_transform_runs")) (finished_at, models_built) VALUES (\(dialect.parameterMarker(1)), \(dialect.parameterMarker(2)))",
+                [.timestamp(SQLTimestamp(microsecondsSinceEpoch: Int64(Date().timeIntervalSince1970 * 1_000_000))), .int(Int64(modelsBuilt))])
+        } catch {
+            logger.warning(
+                "transform run not recorded; run `convai migrate` so that servers notice new data",
+                metadata: ["error": "\(error)"])
+        }
     }
 
     /// Empties the tables of incremental models, so that the next run reloads them in

@@ -60,7 +60,7 @@ struct SQLiteQueryExecutionTests {
             let migrated = try await MigrationRunner(
                 database: lite, migrations: try Migration.load(from: databaseFolder, dialect: .sqlite), logger: logger
             ).run()
-            #expect(migrated.applied == [1])
+            #expect(migrated.applied == [1, 2])
             for table in Self.starTables {
                 let rows = try await duck.query("SELECT * FROM \(table)")
                 try await lite.bulkLoad(into: table, columns: rows.columns.map(\.name), rows: rows.rows)

@@ -21,20 +21,20 @@ struct MigrationRunnerTests {
         let runner = MigrationRunner(database: db, migrations: migrations, logger: Logger(label: "test"))
 
         let first = try await runner.run()
-        #expect(first.applied == [1])
+        #expect(first.applied == [1, 2])
         let tablesAfterFirst = try await tables(db)
         #expect(
             tablesAfterFirst == [
                 "dim_account", "dim_customer", "dim_date", "dim_product", "dim_sales_hierarchy", "dim_transaction_type",
-                "fact_primary_sales", "fact_sales_transactions", "schema_migrations",
+                "etl_transform_runs", "fact_primary_sales", "fact_sales_transactions", "schema_migrations",
             ])
         try await db.execute("INSERT INTO dim_transaction_type VALUES (1, 'SALE', 'Sale', 1)")
 
         let second = try await runner.run()
         #expect(second.applied.isEmpty)
-        #expect(second.alreadyApplied == [1])
+        #expect(second.alreadyApplied == [1, 2])
         #expect(try await tables(db) == tablesAfterFirst)
-        #expect(try await db.query("SELECT count(*) FROM schema_migrations").scalar == .int(1))
+        #expect(try await db.query("SELECT count(*) FROM schema_migrations").scalar == .int(2))
         #expect(try await db.query("SELECT count(*) FROM dim_transaction_type").scalar == .int(1))
         try await db.close()
     }

@@ -344,19 +344,19 @@ struct PostgresDatabaseTests {
             #expect(migrations.first?.sql.contains("PostgreSQL") == true)
             let runner = MigrationRunner(database: db, migrations: migrations, logger: Logger(label: "test"))
             let first = try await runner.run()
-            #expect(first.applied == [1])
+            #expect(first.applied == [1, 2])
             let tables = try await db.query(
                 "SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY 1")
             #expect(
                 tables.rows.compactMap { $0[0].stringValue } == [
                     "dim_account", "dim_customer", "dim_date", "dim_product", "dim_sales_hierarchy",
-                    "dim_transaction_type", "fact_primary_sales", "fact_sales_transactions", "schema_migrations",
+                    "dim_transaction_type", "etl_transform_runs", "fact_primary_sales", "fact_sales_transactions", "schema_migrations",
                 ])
             let unitPrice = try await db.query("SELECT unit_price FROM dim_product")
             #expect(unitPrice.columns.first?.type.sqlName == "numeric(12,2)")
             let second = try await runner.run()
             #expect(second.applied.isEmpty)
-            #expect(second.alreadyApplied == [1])
+            #expect(second.alreadyApplied == [1, 2])
         }
     }
 

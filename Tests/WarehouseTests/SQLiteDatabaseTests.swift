@@ -297,20 +297,20 @@ struct SQLiteDatabaseTests {
             let migrations = try Migration.load(from: Self.root.appendingPathComponent("database"), dialect: .sqlite)
             let logger = Logger(label: "test")
             let first = try await MigrationRunner(database: db, migrations: migrations, logger: logger).run()
-            #expect(first.applied == [1])
+            #expect(first.applied == [1, 2])
             let tables = try await db.query(
                 "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
             #expect(
                 tables.rows.map { $0[0].description } == [
                     "dim_account", "dim_customer", "dim_date", "dim_product", "dim_sales_hierarchy",
-                    "dim_transaction_type", "fact_primary_sales", "fact_sales_transactions", "schema_migrations",
+                    "dim_transaction_type", "etl_transform_runs", "fact_primary_sales", "fact_sales_transactions", "schema_migrations",
                 ])
             let applied = try await db.query("SELECT version, applied_at FROM schema_migrations")
             #expect(applied.rows.first?.first == .int(1))
             #expect(applied.columns.last?.type.kind == .timestamp)
             let second = try await MigrationRunner(database: db, migrations: migrations, logger: logger).run()
             #expect(second.applied.isEmpty)
-            #expect(second.alreadyApplied == [1])
+            #expect(second.alreadyApplied == [1, 2])
         }
     }
 }

@@ -25,6 +25,11 @@ public struct Match: Sendable, Hashable {
     /// further typo.
     public var score: Double
 
+    /// The phrase's words among `words` (the analysis's words).
+    public func words(in words: [TermNormalizer.Word]) -> ArraySlice<TermNormalizer.Word> {
+        words[wordRange]
+    }
+
     /// Whether the phrase has several possible meanings.
     public var isAmbiguous: Bool { candidates.count > 1 }
 

@@ -1,0 +1,297 @@
+public import Conversation
+import AsyncHTTPClient
+public import Foundation
+public import Logging
+import Semantic
+public import Warehouse
+
+/// Answers plain questions for every tenant: parse and validate with the tenant's model and
+/// value index, ask back when the question is too broad, otherwise run the query on the
+/// tenant's database and answer with data, a chart and an insight. Used by the HTTP API and
+/// by `convai ask`, so both give the same answers.
+public actor ConversationService {
+    /// One reply, ready to send.
+    public struct Reply: Sendable {
+        /// `answered` or `needs_clarification`.
+        public var status: String
+        /// The session it belongs to.
+        public var sessionId: String
+        /// The reply as JSON text (DESIGN.md's shape).
+        public var json: String
+        /// The reply in a few lines for a terminal.
+        public var text: String
+    }
+
+    /// A tenant's conversational state: built on first use, values refreshed on demand.
+    struct TenantState: Sendable {
+        var model: DataModel
+        var values: ValueIndex
+        var parser: QuestionParser
+        var validator: QueryValidator
+    }
+
+    let tenants: TenantRouter
+    let semantic: SemanticCatalog
+    let sessions: SessionStore
+    let today: @Sendable () -> SQLDate
+    let logger: Logger
+    /// Per tenant, the LLM asked when the parser does not understand a question.
+    let llmProviders: [String: any LLMProvider]
+    private var states: [String: Task<TenantState, any Error>] = [:]
+    /// Per tenant, when `etl_transform_runs` was last looked at and what it said.
+    private var transformChecks: [String: (at: ContinuousClock.Instant, lastRun: String?)] = [:]
+    /// How often a question may look for a newer transform run.
+    static let transformCheckInterval = Duration.seconds(30)
+
+    /// Makes the service; nothing is read until the first question.
+    public init(
+        tenants: TenantRouter, semantic: SemanticCatalog, sessions: SessionStore,
+        today: @escaping @Sendable () -> SQLDate = { SQLDate.todayUTC() }, logger: Logger,
+        llmProviders: [String: any LLMProvider] = [:]
+    ) {
+        self.llmProviders = llmProviders
+        self.tenants = tenants
+        self.semantic = semantic
+        self.sessions = sessions
+        self.today = today
+        self.logger = logger
+    }
+
+    /// The dimensions whose values a question may name: every public string dimension except
+    /// contact details and document numbers, which nobody asks about by value.
+    static func valueDimensions(of model: DataModel) -> [String] {
+        var result: [String] = []
+        for cubeName in model.cubeNames {
+            guard let cube = model.cubes[cubeName], cube.isPublic else { continue }
+            for dimension in cube.dimensions where dimension.isPublic && !dimension.primaryKey && dimension.type == .string {
+                if dimension.meta?["index_values"]?.stringValue == "false" { continue }
+                if case .bool(false) = dimension.meta?["index_values"] { continue }
+                result.append("\(cube.name).\(dimension.name)")
+            }
+        }
+        return result
+    }
+
+    func state(for tenant: String) async throws -> TenantState {
+        if let task = states[tenant] {
+            do { return try await task.value } catch {
+                // A failed build (database down) is retried on the next question.
+                states[tenant] = nil
+                throw error
+            }
+        }
+        let task = Task { [tenants, semantic, logger] () async throws -> TenantState in
+            let model = try semantic.dataModel(for: tenant)
+            let database = try await tenants.database(for: tenant)
+            let started = ContinuousClock.now
+            let configuration = ValueIndex.Configuration(
+                dimensions: Self.valueDimensions(of: model),
+                frequencyMeasure: model.cubes["Transactions"]?.measure("netSales") != nil ? "Transactions.netSales" : nil)
+            let values: ValueIndex
+            do {
+                values = try await ValueIndex.build(model: model, database: database, configuration: configuration)
+            } catch let error as WarehouseError {
+                throw WarehouseError(
+                    error.code,
+                    "tenant \(tenant) has no readable sales data yet (seed and transform it: make transform, or convai seed + convai transform): \(error.message)")
+            }
+            logger.info(
+                "value index built",
+                metadata: ["tenant": "\(tenant)", "values": "\(values.count)", "elapsed": "\(ContinuousClock.now - started)"])
+            let parser = QuestionParser(model: model, values: values)
+            return TenantState(model: model, values: values, parser: parser, validator: QueryValidator(parser: parser, values: values))
+        }
+        states[tenant] = task
+        do { return try await task.value } catch {
+            states[tenant] = nil
+            throw error
+        }
+    }
+
+    /// Re-reads `tenant`'s values (after a transform); the old index serves until the new one is ready.
+    public func refreshValues(tenant: String) async throws {
+        var current = try await state(for: tenant)
+        let database = try await tenants.database(for: tenant)
+        try await current.values.refresh(database: database)
+        current.parser = QuestionParser(model: current.model, values: current.values)
+        current.validator = QueryValidator(parser: current.parser, values: current.values)
+        let refreshed = current
+        states[tenant] = Task { refreshed }
+    }
+
+    /// Re-reads the value index when a transform finished since it was read, looking at most
+    /// every ``transformCheckInterval``; a failed look keeps the current index.
+    private func refreshIfTransformed(_ tenant: String) async {
+        let now = ContinuousClock.now
+        let previous = transformChecks[tenant]
+        if let previous, now - previous.at < Self.transformCheckInterval { return }
+        guard let database = try? await tenants.database(for: tenant),
+            let result = try? await database.query("SELECT max(finished_at) FROM etl_transform_runs", [])
+        else {
+            transformChecks[tenant] = (now, previous?.lastRun)
+            return
+        }
+        let lastRun = result.scalar.map { $0.description }
+        transformChecks[tenant] = (now, lastRun)
+        guard let previous, previous.lastRun != lastRun, states[tenant] != nil else { return }
+        do {
+            try await refreshValues(tenant: tenant)
+            logger.info("value index refreshed after a transform", metadata: ["tenant": "\(tenant)"])
+        } catch {
+            logger.warning("value index refresh failed; keeping the previous one", metadata: ["tenant": "\(tenant)", "error": "\(error)"])
+        }
+    }
+
+    /// Answers `question` for `user` of `tenant`, continuing `sessionId` when given and alive.
+    public func ask(
+        tenant: String, user: String, question: String, sessionId: String?, asOf: SQLDate?
+    ) async throws -> Reply {
+        let trimmed = question.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw ConversationRequestError.badRequest("the question is empty") }
+        guard trimmed.count <= 1000 else { throw ConversationRequestError.badRequest("the question is longer than 1000 characters") }
+        await refreshIfTransformed(tenant)
+        let state = try await state(for: tenant)
+        var session = try await openSession(sessionId, tenant: tenant, user: user)
+        let asOf = asOf ?? today()
+        let validation = state.validator.validate(trimmed, asOf: asOf, previous: session.lastIntent)
+        return try await respond(validation, question: trimmed, asOf: asOf, state: state, session: &session)
+    }
+
+    /// Applies the user's choices (by clarification dimension) to the session's pending
+    /// question, or to `question` when given, and answers the refined question.
+    public func clarify(
+        tenant: String, user: String, sessionId: String, answers: [String: String], question: String?, asOf: SQLDate?
+    ) async throws -> Reply {
+        let state = try await state(for: tenant)
+        guard var session = try await sessions.session(id: sessionId, tenant: tenant, user: user) else {
+            throw ConversationRequestError.notFound("no live session \(sessionId) for this user; ask the question again")
+        }
+        guard let pending = question ?? session.pendingQuestion else {
+            throw ConversationRequestError.badRequest("session \(sessionId) has no question waiting for a clarification")
+        }
+        guard !answers.isEmpty else { throw ConversationRequestError.badRequest("answers must choose at least one option") }
+        let known: Set<String> = ["time", "products", "geography", "ranking", "unrecognized"]
+        if let unknown = answers.keys.first(where: { !known.contains($0) }) {
+            throw ConversationRequestError.badRequest(
+                "unknown clarification dimension '\(unknown)'; expected one of \(known.sorted().joined(separator: ", "))")
+        }
+        let asOf = asOf ?? session.pendingAsOf.flatMap { SQLDate(iso: $0) } ?? today()
+        let (refined, validation) = state.validator.apply(answers, to: pending, asOf: asOf, previous: session.lastIntent)
+        return try await respond(validation, question: refined, asOf: asOf, state: state, session: &session)
+    }
+
+    private func openSession(_ id: String?, tenant: String, user: String) async throws -> ConversationSession {
+        if let id, !id.isEmpty {
+            if let session = try await sessions.session(id: id, tenant: tenant, user: user) { return session }
+            // An expired or unknown id starts afresh under the same id, so the client keeps its handle.
+            return ConversationSession(id: id, tenant: tenant, user: user)
+        }
+        return ConversationSession(tenant: tenant, user: user)
+    }
+
+    private func respond(
+        _ validation: Validation, question: String, asOf: SQLDate, state: TenantState,
+        session: inout ConversationSession
+    ) async throws -> Reply {
+        let parsed = validation.parsed
+        // The LLM is for what the parser did not understand; a question that is merely broad
+        // is asked back whoever reads it.
+        if validation.needsClarification, !validation.isTooBroad, let provider = llmProviders[session.tenant],
+            !parsed.unrecognized.isEmpty || !parsed.recognisedAnything
+        {
+            do {
+                let reply = try await provider.cubeQuery(for: question, model: state.model, asOf: asOf)
+                logger.info(
+                    "question answered by the LLM",
+                    metadata: [
+                        "tenant": "\(session.tenant)", "gen_ai.request.model": "\(reply.usage.model)",
+                        "gen_ai.usage.input_tokens": "\(reply.usage.inputTokens)",
+                        "gen_ai.usage.output_tokens": "\(reply.usage.outputTokens)",
+                    ])
+                return try await answer(
+                    intent: QueryIntent(query: reply.query), query: reply.query, validation: validation,
+                    question: question, asOf: asOf, state: state, session: &session, usage: reply.usage)
+            } catch {
+                logger.warning("LLM could not answer; asking the user instead", metadata: ["error": "\(error)"])
+            }
+        }
+        if validation.needsClarification {
+            session.pendingQuestion = question
+            session.pendingAsOf = asOf.description
+            session.record(.init(question: question, status: "needs_clarification", understood: nil, at: Date()))
+            try await sessions.save(session)
+            let json = AnswerRenderer.clarification(validation, sessionId: session.id, question: question)
+            var text = "I need a little more before I can answer “\(question)”:"
+            for item in validation.clarifications {
+                text += "\n- \(item.question) \(item.options.joined(separator: " | "))"
+            }
+            return Reply(status: "needs_clarification", sessionId: session.id, json: json.serialized(), text: text)
+        }
+        return try await answer(
+            intent: parsed.intent, query: parsed.query, validation: validation, question: question, asOf: asOf,
+            state: state, session: &session, usage: nil)
+    }
+
+    /// Runs `query` (once per compared period) and renders the answer; `usage` is set when an
+    /// LLM wrote the query.
+    private func answer(
+        intent: QueryIntent, query: CubeQuery, validation: Validation, question: String, asOf: SQLDate,
+        state: TenantState, session: inout ConversationSession, usage: LLMUsage?
+    ) async throws -> Reply {
+        let database = try await tenants.database(for: session.tenant)
+        let compiler = QueryCompiler(model: state.model, dialect: database.dialect)
+        var results: [AnswerRenderer.PeriodResult] = []
+        for (position, single) in query.comparedQueries().enumerated() {
+            let compiled = try compiler.compile(single, asOf: asOf)
+            let result = try await database.query(compiled.sql, compiled.binds)
+            let period = position == 0 ? intent.period : intent.comparedPeriod
+            results.append(.init(query: single, compiled: compiled, result: result, period: period))
+        }
+        let understood = state.parser.describe(intent)
+        session.lastIntent = intent
+        session.pendingQuestion = nil
+        session.pendingAsOf = nil
+        session.record(.init(question: question, status: "answered", understood: understood, at: Date()))
+        try await sessions.save(session)
+        let renderer = AnswerRenderer(model: state.model, parser: state.parser, asOf: asOf)
+        let answer = renderer.answer(
+            intent: intent, query: query, validation: validation, question: question, understood: understood,
+            results: results, sessionId: session.id, usage: usage)
+        return Reply(status: "answered", sessionId: session.id, json: answer.json.serialized(), text: answer.text)
+    }
+}
+
+/// A request the conversation API refuses, with its HTTP meaning.
+public enum ConversationRequestError: Error, CustomStringConvertible, Sendable {
+    /// 400.
+    case badRequest(String)
+    /// 404.
+    case notFound(String)
+
+    public var description: String {
+        switch self {
+        case .badRequest(let message), .notFound(let message): message
+        }
+    }
+}
+
+extension ConversationService {
+    /// The configured LLM providers, over the process-wide HTTP client. A tenant whose key is
+    /// missing from the environment runs without one, with a warning naming the variable:
+    /// an LLM is an option, never a requirement.
+    public static func llmProviders(
+        configuration: ConvAIConfiguration, environment: [String: String] = ProcessInfo.processInfo.environment,
+        logger: Logger
+    ) -> [String: any LLMProvider] {
+        var providers: [String: any LLMProvider] = [:]
+        for (tenant, settings) in configuration.llm.sorted(by: { $0.key < $1.key }) {
+            do {
+                providers[tenant] = try LLMProviders.make(settings, environment: environment, httpClient: HTTPClient.shared)
+            } catch {
+                logger.warning(
+                    "LLM not used", metadata: ["tenant": "\(tenant)", "provider": "\(settings.provider.rawValue)", "error": "\(error)"])
+            }
+        }
+        return providers
+    }
+}
