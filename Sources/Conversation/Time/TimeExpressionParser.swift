@@ -1,0 +1,27 @@
+public import Warehouse
+import Semantic
+
+/// Recognises the time phrases of a question — periods, the granularity of a trend, a
+/// comparison — and resolves them to absolute dates against an as-of date.
+///
+/// Relative periods follow docs/conversation.md (Time and Comparisons): "last month" is the
+/// previous complete month, "last 7 days" ends on the as-of date, a month or quarter
+/// without a year is the latest one that has begun, fiscal years are Indian (April to
+/// March, named by the year they end in), weeks are ISO weeks starting Monday.
+///
+/// The parser only reads time: it reports which ranges of the question it used, so that
+/// the caller can treat every other word as still to be understood.
+public struct TimeExpressionParser: Sendable {
+    /// The date "today", "this month" and "last year" are counted from.
+    public let asOf: SQLDate
+
+    /// Makes a parser resolving relative periods against `asOf`.
+    public init(asOf: SQLDate) {
+        self.asOf = asOf
+    }
+
+    /// The time phrases of `question`.
+    public func analyse(_ question: String) -> TimeAnalysis {
+        TimeGrammar(question: question, asOf: asOf).analyse()
+    }
+}
