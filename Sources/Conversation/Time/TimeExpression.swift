@@ -79,36 +79,31 @@ public struct TimeExpression: Sendable, Hashable {
     /// to-date periods the same number of days into the previous unit, clamped to its end);
     /// otherwise the same number of days immediately before.
     ///
-    /// A to-date period that has reached the end of its unit (MTD on 30 June) is the whole
-    /// unit, so it is preceded by the whole previous unit (all of May, not 1–30 May). A
-    /// custom span of whole months ("last 3 months", "from March to May") is preceded by the
-    /// same number of whole months, since calendar months differ in length.
+    /// A span of several calendar units ("last 3 months", "from March to May", "H1") is
+    /// preceded by as many units. A to-date period that has reached the end of its unit (MTD
+    /// on 30 June) is the whole unit, so it is preceded by the whole previous unit (all of
+    /// May, not 1–30 May).
     public func previousPeriod() -> (from: SQLDate, to: SQLDate) {
         let dayBefore = from.adding(days: -1)
-        let months: Int
+        let length = CalendarMath.days(from: from, to: to) + 1
+        let unitMonths: Int
         switch unit {
-        case .day:
-            let length = CalendarMath.days(from: from, to: to) + 1
+        case .day, .custom:
             return (from.adding(days: -length), dayBefore)
         case .week:
-            let start = from.adding(days: -7)
-            guard isToDate else { return (start, dayBefore) }
-            return (start, min(start.adding(days: CalendarMath.days(from: from, to: to)), dayBefore))
-        case .month: months = 1
-        case .quarter: months = 3
-        case .year, .fiscalYear: months = 12
-        case .custom:
-            if CalendarMath.isWholeMonths(from: from, to: to) {
-                let count = CalendarMath.monthsSpanned(from: from, to: to)
-                return (CalendarMath.adding(months: -count, to: from), dayBefore)
-            }
-            let length = CalendarMath.days(from: from, to: to) + 1
-            return (from.adding(days: -length), dayBefore)
+            // Whole weeks, several or to date, are the same number of days before.
+            return (from.adding(days: -7 * ((length + 6) / 7)), from.adding(days: -7 * ((length + 6) / 7) + length - 1))
+        case .month: unitMonths = 1
+        case .quarter: unitMonths = 3
+        case .year, .fiscalYear: unitMonths = 12
         }
-        let start = CalendarMath.adding(months: -months, to: from)
-        let complete = to >= CalendarMath.adding(months: months, to: from).adding(days: -1)
-        guard isToDate, !complete else { return (start, dayBefore) }
-        return (start, min(start.adding(days: CalendarMath.days(from: from, to: to)), dayBefore))
+        let complete = CalendarMath.isWholeMonths(from: from, to: to)
+        if !isToDate || complete {
+            let months = complete ? CalendarMath.monthsSpanned(from: from, to: to) : unitMonths
+            return (CalendarMath.adding(months: -months, to: from), dayBefore)
+        }
+        let start = CalendarMath.adding(months: -unitMonths, to: from)
+        return (start, min(start.adding(days: length - 1), dayBefore))
     }
 }
 

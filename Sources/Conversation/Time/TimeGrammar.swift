@@ -53,7 +53,7 @@ struct TimeGrammar {
             case .day: return .day
             case .month: return .month
             case .quarter, .fiscalQuarter: return .quarter
-            case .half: return .custom
+            case .half: return .month  // six months: preceded by the six before
             case .year: return .year
             case .fiscalYear: return .fiscalYear
             }
@@ -418,8 +418,11 @@ struct TimeGrammar {
 
     /// The span of two items; nil when it cannot be ordered.
     func spanBounds(_ a: Item, _ b: Item) -> Outcome? {
+        // A span of whole calendar units keeps the unit ("from Q1 to Q2"), months when they differ.
+        let unit: TimeExpression.Unit =
+            a.unit == .day || b.unit == .day ? .custom : a.unit == b.unit ? a.unit : .month
         func span(_ x: (from: SQLDate, to: SQLDate), _ y: (from: SQLDate, to: SQLDate)) -> Outcome? {
-            x.from <= y.to ? .period(Period(from: x.from, to: y.to, unit: .custom)) : nil
+            x.from <= y.to ? .period(Period(from: x.from, to: y.to, unit: unit)) : nil
         }
         switch (a.year, b.year) {
         case (let ay?, let by?):
@@ -585,20 +588,19 @@ struct TimeGrammar {
         return lastN(1, unit)
     }
 
-    /// "last N days" ends on the as-of date; "last N weeks|months|…" are the N complete
-    /// units before the current one.
+    /// "last N days" ends on the as-of date (a custom span); "last N weeks|months|…" are the
+    /// N complete units before the current one, and keep that unit.
     func lastN(_ n: Int, _ unit: TimeExpression.Unit) -> Period {
         let current = startOf(unit)
         let dayBefore = current.adding(days: -1)
-        let spanUnit: TimeExpression.Unit = n == 1 ? unit : .custom
         switch unit {
-        case .day, .custom: return Period(from: asOf.adding(days: 1 - n), to: asOf, unit: spanUnit)
-        case .week: return Period(from: current.adding(days: -7 * n), to: dayBefore, unit: spanUnit)
-        case .month: return Period(from: CalendarMath.adding(months: -n, to: current), to: dayBefore, unit: spanUnit)
+        case .day, .custom: return Period(from: asOf.adding(days: 1 - n), to: asOf, unit: .custom)
+        case .week: return Period(from: current.adding(days: -7 * n), to: dayBefore, unit: unit)
+        case .month: return Period(from: CalendarMath.adding(months: -n, to: current), to: dayBefore, unit: unit)
         case .quarter:
-            return Period(from: CalendarMath.adding(months: -3 * n, to: current), to: dayBefore, unit: spanUnit)
+            return Period(from: CalendarMath.adding(months: -3 * n, to: current), to: dayBefore, unit: unit)
         case .year, .fiscalYear:
-            return Period(from: CalendarMath.adding(months: -12 * n, to: current), to: dayBefore, unit: spanUnit)
+            return Period(from: CalendarMath.adding(months: -12 * n, to: current), to: dayBefore, unit: unit)
         }
     }
 
