@@ -97,13 +97,13 @@ public struct TimeExpression: Sendable, Hashable {
         case .quarter: unitMonths = 3
         case .year, .fiscalYear: unitMonths = 12
         }
-        let complete = CalendarMath.isWholeMonths(from: from, to: to)
-        if !isToDate || complete {
-            let months = complete ? CalendarMath.monthsSpanned(from: from, to: to) : unitMonths
-            return (CalendarMath.adding(months: -months, to: from), dayBefore)
+        let unitEnd = CalendarMath.adding(months: unitMonths, to: from).adding(days: -1)
+        if isToDate && to < unitEnd {
+            let start = CalendarMath.adding(months: -unitMonths, to: from)
+            return (start, min(start.adding(days: length - 1), dayBefore))
         }
-        let start = CalendarMath.adding(months: -unitMonths, to: from)
-        return (start, min(start.adding(days: length - 1), dayBefore))
+        let months = CalendarMath.isWholeMonths(from: from, to: to) ? CalendarMath.monthsSpanned(from: from, to: to) : unitMonths
+        return (CalendarMath.adding(months: -months, to: from), dayBefore)
     }
 }
 
