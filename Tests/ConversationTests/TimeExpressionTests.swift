@@ -112,6 +112,8 @@ struct CalendarNameTests {
         .init("sales in feb 24", "2024-02-01", "2024-02-29", .month),
         .init("sales in Dec'23", "2023-12-01", "2023-12-31", .month),
         .init("sales in March of 2023", "2023-03-01", "2023-03-31", .month, text: "March of 2023"),
+        .init("sales in the month of May", "2025-05-01", "2025-05-31", .month, text: "May"),
+        .init("May sales by brand", "2025-05-01", "2025-05-31", .month, text: "May"),
     ]
 
     static let quarterCases: [PeriodCase] = [
@@ -149,6 +151,7 @@ struct CalendarNameTests {
     @Test(arguments: [
         "top 5 brands by sales", "sales of Bingo 2024 pack", "sales of 1500 units", "what may happen to sales",
         "top 10 outlets in Maharashtra", "show 2025 brands in Pune", "sales of product X2024",
+        "May I see sales by brand",
     ])
     func noPeriod(_ question: String) {
         let analysis = analyse(question)
@@ -213,6 +216,9 @@ struct SpanAndDayTests {
         .init("sales Jan-Mar 2025", "2025-01-01", "2025-03-31", .month, text: "Jan-Mar 2025"),
         .init("sales from 2023 to 2024", "2023-01-01", "2024-12-31", .year),
         .init("sales from 15 May to 20 June", "2025-05-15", "2025-06-20", .custom),
+        .init("sales 1-15 May", "2025-05-01", "2025-05-15", .custom, text: "1-15 May"),
+        .init("sales 1 to 15 May 2024", "2024-05-01", "2024-05-15", .custom),
+        .init("sales Q1-Q2 2025", "2025-01-01", "2025-06-30", .quarter, text: "Q1-Q2 2025"),
     ]
 
     static let dayCases: [PeriodCase] = [
@@ -459,6 +465,8 @@ struct TimeProblemTests {
         ("sales from 2025-03-31 to 2025-01-01", "the period ends before it starts", "from 2025-03-31 to 2025-01-01"),
         ("sales since 2026", "the period ends before it starts", "since 2026"),
         ("sales last 0 days", "last 0 days is an empty period", "last 0 days"),
+        ("sales 20-10 May", "the period ends before it starts", "20-10 May"),
+        ("sales 1-31 Feb", "31 February is not a date", "1-31 Feb"),
     ]
 
     @Test(arguments: cases)
@@ -488,6 +496,7 @@ struct ConsumedRangeTests {
         ("sales on 15 May", ["on 15 May"]),
         ("sales by day in the last 7 days", ["by day", "in the last 7 days"]),
         ("this year's sales by brand", ["this year's"]),
+        ("sales in the month of May by brand", ["in the month of May"]),
     ]
 
     @Test(arguments: cases)

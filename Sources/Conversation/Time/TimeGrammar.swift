@@ -127,7 +127,15 @@ struct TimeGrammar {
                 continue
             }
             var start = i
-            while isWord(start, Self.fillers) { start += 1 }
+            while true {
+                if isWord(start, Self.fillers) {
+                    start += 1
+                } else if isWord(start, ["month"]), isWord(start + 1, ["of"]), monthNumber(at: start + 2) != nil {
+                    start += 2  // "in the month of May"
+                } else {
+                    break
+                }
+            }
             if let found = periodPhrase(at: start) {
                 var end = found.end
                 // "this year's": the possessive belongs to the period.
@@ -348,6 +356,7 @@ struct TimeGrammar {
             else { return nil }
             return Parsed(value: spanOutcome(x.value, y.value), end: y.end)
         }
+        if let range = dayRange(at: k) { return range }
         guard let x = point(at: k) else { return nil }
         if case .item = x.value, let y = pointAfterConnector(at: x.end, connectors: Self.spanConnectors),
             case .item = y.value
@@ -359,6 +368,26 @@ struct TimeGrammar {
             return Parsed(value: outcome, end: toDateSuffix(at: x.end))
         }
         return Parsed(value: outcome, end: x.end)
+    }
+
+    /// "1-15 May", "1 to 15 May 2025": days of one month.
+    func dayRange(at k: Int) -> Parsed<Outcome>? {
+        guard let first = number(k, digits: 1...2), let connector = longestMatch([["-"], ["to"], ["till"]], at: k + 1),
+            let last = dayFirst(at: connector)
+        else { return nil }
+        switch last.value {
+        case .problem(let message): return Parsed(value: .problem(message), end: last.end)
+        case .period: return nil
+        case .item(let end):
+            guard case .day(let lastDay, let month) = end.kind else { return nil }
+            let start = Item(kind: .day(first, month: month), year: end.year)
+            guard case .item = day(first, month: month, year: end.year, end: k + 1).value else {
+                return Parsed(value: .problem(notADate(start)), end: last.end)
+            }
+            // Days of one month do not wrap into the year before.
+            guard first <= lastDay else { return Parsed(value: .problem(Self.reversed), end: last.end) }
+            return Parsed(value: spanBounds(start, end) ?? .problem(Self.reversed), end: last.end)
+        }
     }
 
     func pointAfterConnector(at k: Int, connectors: [[String]]) -> Parsed<Point>? {
@@ -836,9 +865,11 @@ struct TimeGrammar {
             }
             if two <= 31 { return day(two, month: month, year: nil, end: k + 1) }
         }
-        // "may" is usually the verb: a month only after a time word or before a number.
+        // "may" is usually the verb: a month only after a time word, before a number, or
+        // opening the question ("May sales", but not "May I see…").
         if tokens[j].text == "may" && !isWord(j - 1, Self.yearContext.union(["last", "this", "early", "late", "mid"])) {
-            return nil
+            let opensQuestion = j == 0 && !isWord(j + 1, ["i", "we", "you", "they", "he", "she", "it", "be", "have", "not"])
+            if !opensQuestion { return nil }
         }
         return item(.month(month), nil, end: k)
     }
