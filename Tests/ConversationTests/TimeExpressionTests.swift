@@ -505,6 +505,19 @@ struct ConsumedRangeTests {
     }
 }
 
+@Suite("Time expressions: keywords")
+struct TimeKeywordTests {
+    @Test(arguments: ["march", "sept", "yoy", "qoq", "trend", "monthly", "last", "since", "ytd", "fiscal", "vs"])
+    func readWordsAreKeywords(_ word: String) {
+        #expect(TimeExpressionParser.keywords.contains(word))
+    }
+
+    @Test func keywordsAreLowerCaseWords() {
+        #expect(TimeExpressionParser.keywords.allSatisfy { $0 == $0.lowercased() && $0.count > 1 })
+        #expect(!TimeExpressionParser.keywords.contains("brand"))
+    }
+}
+
 @Suite("Time expressions: descriptions and previous periods")
 struct DescriptionTests {
     static let descriptions: [(String, String, String)] = [

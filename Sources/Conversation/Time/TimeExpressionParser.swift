@@ -15,6 +15,11 @@ public struct TimeExpressionParser: Sendable {
     /// The date "today", "this month" and "last year" are counted from.
     public let asOf: SQLDate
 
+    /// The words the parser reads (month names, units, "last", "since", "vs", "YoY", "trend"
+    /// …), lower-case: pass them as ``QuestionMatcher`` keywords, so that typo correction
+    /// never turns "march" or "qoq" into a member or value.
+    public static var keywords: Set<String> { TimeGrammar.keywords }
+
     /// Makes a parser resolving relative periods against `asOf`.
     public init(asOf: SQLDate) {
         self.asOf = asOf

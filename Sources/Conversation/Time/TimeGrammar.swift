@@ -91,6 +91,21 @@ struct TimeGrammar {
         var end: Int
     }
 
+    /// Every word the grammar reads, for callers that must not correct them as typos.
+    static let keywords: Set<String> = {
+        var words = Set(months.keys).union(numberWords.keys).union(unitNouns.keys).union(unitAdjectives.keys)
+            .union(fillers).union(trendWords).union(thisWords).union(lastWords).union(ordinals.keys)
+        let phrases = connectors + yearOnYear + periodOnPeriod + unnamedChange + spanConnectors + toDateSuffixes
+        words.formUnion(phrases.joined())
+        words.formUnion([
+            "today", "yesterday", "ytd", "mtd", "qtd", "wtd", "fytd", "since", "from", "between", "and", "fy", "fys",
+            "fiscal", "financial", "cy", "calendar", "half", "wise", "same", "period", "periods", "ly", "py", "sply",
+            "lysp", "ago", "before", "time", "st", "nd", "rd", "th",
+        ])
+        // Single letters ("q" of "q-o-q") are not words a matcher would correct.
+        return words.filter { $0.count > 1 && $0.allSatisfy(\.isLetter) }
+    }()
+
     // MARK: - Scan
 
     static let fillers: Set<String> = ["in", "during", "for", "of", "the", "on", "over", "within", "at"]
