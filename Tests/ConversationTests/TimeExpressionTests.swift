@@ -234,6 +234,9 @@ struct SpanAndDayTests {
         .init("sales May 15th", "2025-05-15", "2025-05-15", .day),
         .init("sales on 15th of August", "2024-08-15", "2024-08-15", .day),
         .init("sales on Mar 25", "2025-03-25", "2025-03-25", .day),
+        .init("sales for week ending 29 June", "2025-06-23", "2025-06-29", .week, text: "week ending 29 June"),
+        .init("sales week starting 23 Jun 2025", "2025-06-23", "2025-06-29", .week),
+        .init("sales in the week of 25 June", "2025-06-23", "2025-06-29", .week, text: "week of 25 June"),
     ]
 
     @Test(arguments: spanCases) func span(_ c: PeriodCase) { c.check() }

@@ -372,6 +372,7 @@ struct TimeGrammar {
             return Parsed(value: spanOutcome(x.value, y.value), end: y.end)
         }
         if let range = dayRange(at: k) { return range }
+        if let week = weekOf(at: k) { return week }
         guard let x = point(at: k) else { return nil }
         if case .item = x.value, let y = pointAfterConnector(at: x.end, connectors: Self.spanConnectors),
             case .item = y.value
@@ -383,6 +384,28 @@ struct TimeGrammar {
             return Parsed(value: outcome, end: toDateSuffix(at: x.end))
         }
         return Parsed(value: outcome, end: x.end)
+    }
+
+    /// "week ending 29 June" (the seven days to that day), "week starting 23 June", "week of
+    /// 25 June" (its ISO week).
+    func weekOf(at k: Int) -> Parsed<Outcome>? {
+        guard isWord(k, ["week"]), let kind = word(k + 1), ["ending", "ended", "starting", "beginning", "of"].contains(kind),
+            let found = calendarItem(at: k + 2)
+        else { return nil }
+        switch found.value {
+        case .problem(let message): return Parsed(value: .problem(message), end: found.end)
+        case .period: return nil
+        case .item(let item):
+            guard case .day = item.kind else { return nil }
+            guard let day = resolve(item)?.from else { return Parsed(value: .problem(notADate(item)), end: found.end) }
+            let from: SQLDate
+            switch kind {
+            case "ending", "ended": from = day.adding(days: -6)
+            case "starting", "beginning": from = day
+            default: from = CalendarMath.startOfWeek(day)
+            }
+            return Parsed(value: .period(Period(from: from, to: from.adding(days: 6), unit: .week)), end: found.end)
+        }
     }
 
     /// "1-15 May", "1 to 15 May 2025": days of one month.
