@@ -102,7 +102,8 @@ public struct TimeExpression: Sendable, Hashable {
             let start = CalendarMath.adding(months: -unitMonths, to: from)
             return (start, min(start.adding(days: length - 1), dayBefore))
         }
-        let months = CalendarMath.isWholeMonths(from: from, to: to) ? CalendarMath.monthsSpanned(from: from, to: to) : unitMonths
+        let whole = CalendarMath.isWholeMonths(from: from, to: to)
+        let months = whole ? CalendarMath.monthsSpanned(from: from, to: to) : unitMonths
         return (CalendarMath.adding(months: -months, to: from), dayBefore)
     }
 }

@@ -345,7 +345,9 @@ struct TimeGrammar {
 
     // MARK: - Periods
 
-    static let spanConnectors: [[String]] = [["to"], ["till"], ["until"], ["through"], ["thru"], ["upto"], ["up", "to"], ["-"]]
+    static let spanConnectors: [[String]] = [
+        ["to"], ["till"], ["until"], ["through"], ["thru"], ["upto"], ["up", "to"], ["-"],
+    ]
     static let toDateSuffixes: [[String]] = [
         ["so", "far"], ["till", "date"], ["to", "date"], ["till", "now"], ["until", "now"], ["till", "today"],
         ["until", "today"], ["upto", "date"], ["up", "to", "date"], ["up", "to", "now"], ["up", "to", "today"],
@@ -389,8 +391,8 @@ struct TimeGrammar {
     /// "week ending 29 June" (the seven days to that day), "week starting 23 June", "week of
     /// 25 June" (its ISO week).
     func weekOf(at k: Int) -> Parsed<Outcome>? {
-        guard isWord(k, ["week"]), let kind = word(k + 1), ["ending", "ended", "starting", "beginning", "of"].contains(kind),
-            let found = calendarItem(at: k + 2)
+        guard isWord(k, ["week"]), let kind = word(k + 1),
+            ["ending", "ended", "starting", "beginning", "of"].contains(kind), let found = calendarItem(at: k + 2)
         else { return nil }
         switch found.value {
         case .problem(let message): return Parsed(value: .problem(message), end: found.end)
@@ -540,7 +542,9 @@ struct TimeGrammar {
             let date = CalendarMath.date(year: year, month: month, day: day)
             return (date, date)
         case .month(let month):
-            return (CalendarMath.firstOfMonth(year: year, month: month), CalendarMath.lastOfMonth(year: year, month: month))
+            return (
+                CalendarMath.firstOfMonth(year: year, month: month), CalendarMath.lastOfMonth(year: year, month: month)
+            )
         case .quarter(let quarter):
             return (
                 CalendarMath.firstOfMonth(year: year, month: quarter * 3 - 2),
@@ -752,9 +756,9 @@ struct TimeGrammar {
 
     /// A day of a month, or the reason it is none.
     func day(_ day: Int, month: Int, year: Int?, end: Int, text: String? = nil) -> Parsed<Point> {
-        let valid =
-            (1...12).contains(month) && day >= 1
-            && day <= (year.map { CalendarMath.daysIn(month: month, year: $0) } ?? (month == 2 ? 29 : CalendarMath.daysIn(month: month, year: 2001)))
+        // Without a year, 29 February is still a date (of the latest leap year).
+        let longest = CalendarMath.daysIn(month: month, year: year ?? 2000)
+        let valid = (1...12).contains(month) && day >= 1 && day <= longest
         guard valid else {
             if let text { return Parsed(value: .problem("\(text) is not a date"), end: end) }
             return Parsed(value: .problem(notADate(Item(kind: .day(day, month: month), year: year))), end: end)
@@ -857,7 +861,9 @@ struct TimeGrammar {
     /// "first", "second", or with digits "1st", "2nd".
     func ordinal(at j: Int) -> Parsed<Int>? {
         if let word = word(j), let n = Self.ordinals[word] { return Parsed(value: n, end: j + 1) }
-        guard let n = number(j, digits: 1...1), isWord(j + 1, ["st", "nd", "rd", "th"]), glued(j + 1) else { return nil }
+        guard let n = number(j, digits: 1...1), isWord(j + 1, ["st", "nd", "rd", "th"]), glued(j + 1) else {
+            return nil
+        }
         return Parsed(value: n, end: j + 2)
     }
 
@@ -906,7 +912,8 @@ struct TimeGrammar {
         // "may" is usually the verb: a month only after a time word, before a number, or
         // opening the question ("May sales", but not "May I see…").
         if tokens[j].text == "may" && !isWord(j - 1, Self.yearContext.union(["last", "this", "early", "late", "mid"])) {
-            let opensQuestion = j == 0 && !isWord(j + 1, ["i", "we", "you", "they", "he", "she", "it", "be", "have", "not"])
+            let opensQuestion =
+                j == 0 && !isWord(j + 1, ["i", "we", "you", "they", "he", "she", "it", "be", "have", "not"])
             if !opensQuestion { return nil }
         }
         return item(.month(month), nil, end: k)
@@ -919,7 +926,9 @@ struct TimeGrammar {
     func yearSuffix(at k: Int, dashTwoDigits: Bool) -> Parsed<Int>? {
         var start = k
         if isWord(start, ["of"]) || symbol(start) == "," { start += 1 }
-        if let year = number(start, digits: 4...4), (1900...2100).contains(year) { return Parsed(value: year, end: start + 1) }
+        if let year = number(start, digits: 4...4), (1900...2100).contains(year) {
+            return Parsed(value: year, end: start + 1)
+        }
         guard start == k, let mark = symbol(k), glued(k + 1) else { return nil }
         if mark == "'", let two = number(k + 1, digits: 2...2) { return Parsed(value: 2000 + two, end: k + 2) }
         if mark == "-" || mark == "/" {
@@ -943,7 +952,9 @@ struct TimeGrammar {
         }
         guard let year = number(k, digits: 4...4), (1900...2100).contains(year) else { return nil }
         // Glued to a word ("X2024") it is part of a name, unless the word is "CY".
-        if tokens[k].glued && !(prefixed && isWord(k - 1, ["cy"])) && k > 0 && tokens[k - 1].kind == .word { return nil }
+        if tokens[k].glued && !(prefixed && isWord(k - 1, ["cy"])) && k > 0 && tokens[k - 1].kind == .word {
+            return nil
+        }
         var end = k + 1
         var kind = Item.Kind.year
         var named = year
@@ -975,7 +986,9 @@ struct TimeGrammar {
 
     /// The value of a number token with a digit count in `digits`.
     func number(_ i: Int, digits: ClosedRange<Int>) -> Int? {
-        guard i >= 0, i < tokens.count, tokens[i].kind == .number, digits.contains(tokens[i].text.count) else { return nil }
+        guard i >= 0, i < tokens.count, tokens[i].kind == .number, digits.contains(tokens[i].text.count) else {
+            return nil
+        }
         return tokens[i].value
     }
 
