@@ -204,7 +204,9 @@ struct SpanAndDayTests {
         .init("sales since April 2024", "2024-04-01", "2025-06-30", .custom, toDate: true),
         .init("sales since last month", "2025-05-01", "2025-06-30", .custom, toDate: true),
         .init("sales from March to May", "2025-03-01", "2025-05-31", .month, text: "from March to May"),
-        .init("sales from April till date", "2025-04-01", "2025-06-30", .custom, text: "from April till date", toDate: true),
+        .init(
+            "sales from April till date", "2025-04-01", "2025-06-30", .custom, text: "from April till date",
+            toDate: true),
         .init("sales from 1 Jun", "2025-06-01", "2025-06-30", .custom, toDate: true),
         .init("sales between 1 Feb and 15 Mar", "2025-02-01", "2025-03-15", .custom, text: "between 1 Feb and 15 Mar"),
         .init("sales between 1 Feb 2024 and 15 Mar 2024", "2024-02-01", "2024-03-15", .custom),
@@ -359,7 +361,8 @@ struct ComparisonCase: Sendable, CustomTestStringConvertible {
     var text: String
     var asOf: String
 
-    init(_ question: String, _ kind: Expected, _ from: String, _ to: String, text: String, asOf: String = "2025-06-30") {
+    init(_ question: String, _ kind: Expected, _ from: String, _ to: String, text: String, asOf: String = "2025-06-30")
+    {
         self.question = question
         self.kind = kind
         self.from = from
@@ -376,26 +379,37 @@ struct ComparisonTests {
     static let cases: [ComparisonCase] = [
         .init("sales in May vs last year", .previousYear, "2024-05-01", "2024-05-31", text: "vs last year"),
         .init("sales in May versus last year", .previousYear, "2024-05-01", "2024-05-31", text: "versus last year"),
-        .init("sales in May compared to last year", .previousYear, "2024-05-01", "2024-05-31", text: "compared to last year"),
-        .init("sales in May compared with last year", .previousYear, "2024-05-01", "2024-05-31", text: "compared with last year"),
+        .init(
+            "sales in May compared to last year", .previousYear, "2024-05-01", "2024-05-31",
+            text: "compared to last year"),
+        .init(
+            "sales in May compared with last year", .previousYear, "2024-05-01", "2024-05-31",
+            text: "compared with last year"),
         .init("sales last month YoY", .previousYear, "2024-05-01", "2024-05-31", text: "YoY"),
         .init("sales in Q1 year on year", .previousYear, "2024-01-01", "2024-03-31", text: "year on year"),
         .init("sales in Q1 year-over-year", .previousYear, "2024-01-01", "2024-03-31", text: "year-over-year"),
         .init("sales in May over last year", .previousYear, "2024-05-01", "2024-05-31", text: "over last year"),
         .init("sales in May vs LY", .previousYear, "2024-05-01", "2024-05-31", text: "vs LY"),
-        .init("sales in May vs same period last year", .previousYear, "2024-05-01", "2024-05-31", text: "vs same period last year"),
+        .init(
+            "sales in May vs same period last year", .previousYear, "2024-05-01", "2024-05-31",
+            text: "vs same period last year"),
         .init(
             "sales this year compared to the same period last year", .previousYear, "2024-01-01", "2024-06-30",
             text: "compared to the same period last year"),
         .init("sales YTD vs last year", .previousYear, "2024-01-01", "2024-06-30", text: "vs last year"),
         .init("sales in May vs previous month", .previousPeriod, "2025-04-01", "2025-04-30", text: "vs previous month"),
-        .init("sales last month vs previous period", .previousPeriod, "2025-04-01", "2025-04-30", text: "vs previous period"),
-        .init("sales in Q1 vs previous quarter", .previousPeriod, "2024-10-01", "2024-12-31", text: "vs previous quarter"),
-        .init("sales last week vs previous week", .previousPeriod, "2025-06-16", "2025-06-22", text: "vs previous week"),
+        .init(
+            "sales last month vs previous period", .previousPeriod, "2025-04-01", "2025-04-30",
+            text: "vs previous period"),
+        .init(
+            "sales in Q1 vs previous quarter", .previousPeriod, "2024-10-01", "2024-12-31", text: "vs previous quarter"),
+        .init(
+            "sales last week vs previous week", .previousPeriod, "2025-06-16", "2025-06-22", text: "vs previous week"),
         .init("sales in May vs last month", .previousPeriod, "2025-04-01", "2025-04-30", text: "vs last month"),
         .init("sales last 7 days vs last month", .stated, "2025-05-01", "2025-05-31", text: "vs last month"),
         .init("sales in May MoM", .previousPeriod, "2025-04-01", "2025-04-30", text: "MoM"),
-        .init("sales in May month on month growth", .previousPeriod, "2025-04-01", "2025-04-30", text: "month on month"),
+        .init(
+            "sales in May month on month growth", .previousPeriod, "2025-04-01", "2025-04-30", text: "month on month"),
         .init("sales in Q1 QoQ", .previousPeriod, "2024-10-01", "2024-12-31", text: "QoQ"),
         .init("sales last week WoW", .previousPeriod, "2025-06-16", "2025-06-22", text: "WoW"),
         .init("sales in May sequential", .previousPeriod, "2025-04-01", "2025-04-30", text: "sequential"),
@@ -405,16 +419,30 @@ struct ComparisonTests {
         .init("sales in March 2025 vs March 2024", .stated, "2024-03-01", "2024-03-31", text: "vs March 2024"),
         .init("sales FY25 vs FY24", .stated, "2023-04-01", "2024-03-31", text: "vs FY24"),
         .init("sales in 2024 vs 2023", .stated, "2023-01-01", "2023-12-31", text: "vs 2023"),
-        .init("sales last 30 days vs previous period", .previousPeriod, "2025-05-02", "2025-05-31", text: "vs previous period"),
-        .init("sales last 3 months vs previous period", .previousPeriod, "2024-12-01", "2025-02-28", text: "vs previous period"),
-        .init("sales MTD vs last month", .previousPeriod, "2025-04-01", "2025-04-14", text: "vs last month", asOf: "2025-05-14"),
+        .init(
+            "sales last 30 days vs previous period", .previousPeriod, "2025-05-02", "2025-05-31",
+            text: "vs previous period"),
+        .init(
+            "sales last 3 months vs previous period", .previousPeriod, "2024-12-01", "2025-02-28",
+            text: "vs previous period"),
+        .init(
+            "sales MTD vs last month", .previousPeriod, "2025-04-01", "2025-04-14", text: "vs last month",
+            asOf: "2025-05-14"),
         .init("sales this month vs last month", .previousPeriod, "2025-05-01", "2025-05-31", text: "vs last month"),
         .init("sales QTD QoQ", .previousPeriod, "2023-10-01", "2023-11-30", text: "QoQ", asOf: "2024-03-01"),
         .init("sales this week vs last week", .previousPeriod, "2025-06-23", "2025-06-23", text: "vs last week"),
-        .init("sales this week vs last week", .previousPeriod, "2025-06-16", "2025-06-22", text: "vs last week", asOf: "2025-06-29"),
-        .init("sales in February vs last year", .previousYear, "2023-02-01", "2023-02-28", text: "vs last year", asOf: "2024-03-01"),
-        .init("sales on 29 Feb vs last year", .previousYear, "2023-02-28", "2023-02-28", text: "vs last year", asOf: "2024-03-01"),
-        .init("sales last month vs last year", .previousYear, "2023-12-01", "2023-12-31", text: "vs last year", asOf: "2025-01-01"),
+        .init(
+            "sales this week vs last week", .previousPeriod, "2025-06-16", "2025-06-22", text: "vs last week",
+            asOf: "2025-06-29"),
+        .init(
+            "sales in February vs last year", .previousYear, "2023-02-01", "2023-02-28", text: "vs last year",
+            asOf: "2024-03-01"),
+        .init(
+            "sales on 29 Feb vs last year", .previousYear, "2023-02-28", "2023-02-28", text: "vs last year",
+            asOf: "2024-03-01"),
+        .init(
+            "sales last month vs last year", .previousYear, "2023-12-01", "2023-12-31", text: "vs last year",
+            asOf: "2025-01-01"),
         .init("sales YoY growth in May", .previousYear, "2024-05-01", "2024-05-31", text: "YoY"),
     ]
 
@@ -464,7 +492,10 @@ struct TimeProblemTests {
         ("sales on 1/13/2025", "1/13/2025 is not a date", "on 1/13/2025"),
         ("sales on 2025-13-01", "2025-13-01 is not a date", "on 2025-13-01"),
         ("sales from May 2025 to March 2025", "the period ends before it starts", "from May 2025 to March 2025"),
-        ("sales between 15 Mar 2025 and 1 Feb 2025", "the period ends before it starts", "between 15 Mar 2025 and 1 Feb 2025"),
+        (
+            "sales between 15 Mar 2025 and 1 Feb 2025", "the period ends before it starts",
+            "between 15 Mar 2025 and 1 Feb 2025"
+        ),
         ("sales from 2025-03-31 to 2025-01-01", "the period ends before it starts", "from 2025-03-31 to 2025-01-01"),
         ("sales since 2026", "the period ends before it starts", "since 2026"),
         ("sales last 0 days", "last 0 days is an empty period", "last 0 days"),

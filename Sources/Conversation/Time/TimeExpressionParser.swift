@@ -1,5 +1,4 @@
 public import Warehouse
-import Semantic
 
 /// Recognises the time phrases of a question — periods, the granularity of a trend, a
 /// comparison — and resolves them to absolute dates against an as-of date.

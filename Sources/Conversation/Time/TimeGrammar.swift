@@ -369,7 +369,8 @@ struct TimeGrammar {
             return Parsed(value: since(x.value), end: toDateSuffix(at: x.end))
         }
         if isWord(k, ["between"]) {
-            guard let x = point(at: k + 1), let y = pointAfterConnector(at: x.end, connectors: [["and"], ["to"], ["-"]])
+            guard let x = point(at: k + 1),
+                let y = pointAfterConnector(at: x.end, connectors: [["and"], ["to"], ["-"]])
             else { return nil }
             return Parsed(value: spanOutcome(x.value, y.value), end: y.end)
         }
