@@ -75,7 +75,13 @@ let package = Package(
         ),
         .target(
             name: "Conversation",
-            dependencies: ["Semantic", "Warehouse"],
+            dependencies: [
+                "Semantic",
+                "Warehouse",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: strictSettings
         ),
         .target(
@@ -145,7 +151,16 @@ let package = Package(
         ),
         .testTarget(
             name: "ConversationTests",
-            dependencies: ["Conversation", "Semantic", "Warehouse"],
+            dependencies: [
+                "Conversation",
+                "Semantic",
+                "Warehouse",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Yams", package: "Yams"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(
