@@ -75,7 +75,14 @@ let package = Package(
         ),
         .target(
             name: "Conversation",
-            dependencies: ["Semantic", "Warehouse", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Semantic",
+                "Warehouse",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: strictSettings
         ),
         .target(
@@ -152,7 +159,16 @@ let package = Package(
         ),
         .testTarget(
             name: "ConversationTests",
-            dependencies: ["Conversation", "Semantic", "Warehouse"],
+            dependencies: [
+                "Conversation",
+                "Semantic",
+                "Warehouse",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Yams", package: "Yams"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(
