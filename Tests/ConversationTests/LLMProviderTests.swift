@@ -99,6 +99,16 @@ private func withStubServer<T>(
 
 private enum StubServerError: Error { case didNotStart }
 
+/// A JSON number as a Double, whichever way JSONSerialization bridged it.
+private func number(_ value: Any?) -> Double? {
+    switch value {
+    case let value as NSNumber: value.doubleValue
+    case let value as Double: value
+    case let value as Int: Double(value)
+    default: nil
+    }
+}
+
 /// The error `body` throws, if it is an ``LLMError``.
 private func llmError(_ body: () async throws -> Void) async -> LLMError? {
     do {
@@ -237,8 +247,8 @@ struct LLMProviderWireTests {
         #expect(request.headers["content-type"] == "application/json")
         let body = request.json
         #expect(body["model"] as? String == "gpt-4o-mini")
-        #expect(body["temperature"] as? Double == 0)
-        #expect(body["max_tokens"] as? Int == 800)
+        #expect(number(body["temperature"]) == 0)
+        #expect(number(body["max_tokens"]) == 800)
         #expect((body["response_format"] as? [String: Any])?["type"] as? String == "json_object")
         let messages = try #require(body["messages"] as? [[String: Any]])
         #expect(messages.map { $0["role"] as? String } == ["system", "user"])
@@ -267,7 +277,7 @@ struct LLMProviderWireTests {
         #expect(request.headers["authorization"] == nil)
         let body = request.json
         #expect(body["model"] == nil, "the deployment names the model")
-        #expect(body["max_tokens"] as? Int == 800)
+        #expect(number(body["max_tokens"]) == 800)
         #expect((body["response_format"] as? [String: Any])?["type"] as? String == "json_object")
         #expect((body["messages"] as? [[String: Any]])?.count == 2)
     }
@@ -301,7 +311,7 @@ struct LLMProviderWireTests {
         #expect(request.headers["content-type"] == "application/json")
         let body = request.json
         #expect(body["model"] as? String == "claude-3-5-haiku-latest")
-        #expect(body["max_tokens"] as? Int == 800)
+        #expect(number(body["max_tokens"]) == 800)
         let system = try #require(body["system"] as? String)
         #expect(system.contains("Transactions.netSales"))
         #expect(system.contains("2025-06-30"))
@@ -596,7 +606,7 @@ struct LLMConfigurationTests {
         let json = try JSONEncoder().encode(config)
         let object = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Any])
         #expect(object["api_key_env"] as? String == "ANTHROPIC_API_KEY")
-        #expect(object["timeout_seconds"] as? Double == 12)
+        #expect(number(object["timeout_seconds"]) == 12)
         #expect(try JSONDecoder().decode(LLMConfiguration.self, from: json) == config)
     }
 

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import Semantic
 public import Warehouse
 
@@ -131,7 +131,7 @@ public enum LLMReplyReader {
     /// What a member name refers to.
     enum MemberKind: Equatable {
         case measure
-        case dimension(Dimension.DimensionType)
+        case dimension(Semantic.Dimension.DimensionType)
         case segment
 
         var noun: String {
