@@ -70,7 +70,7 @@ private func withStubServer<T>(
             body: .init(byteBuffer: ByteBuffer(string: reply.body)))
     }
     var logger = Logger(label: "llm-stub")
-    logger.logLevel = .error
+    logger.logLevel = .critical
     let app = Application(
         responder: responder,
         configuration: .init(address: .hostname("127.0.0.1", port: 0)),
