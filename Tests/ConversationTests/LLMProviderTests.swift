@@ -40,6 +40,9 @@ private struct StubReply: Sendable {
     var body: String
     /// Seconds to wait before answering.
     var delaySeconds: Double = 0
+    /// When set, the head and the first half of the body are sent at once and the rest this
+    /// many seconds later.
+    var bodyStallSeconds: Double = 0
 }
 
 /// The requests a stub server received, in order.
@@ -65,6 +68,19 @@ private func withStubServer<T>(
                 method: request.method.rawValue, path: request.uri.path, query: request.uri.query, headers: headers,
                 body: Data(buffer.readableBytesView)))
         if reply.delaySeconds > 0 { try await Task.sleep(for: .seconds(reply.delaySeconds)) }
+        if reply.bodyStallSeconds > 0 {
+            let text = reply.body
+            let middle = text.index(text.startIndex, offsetBy: text.count / 2)
+            let (first, rest, stall) = (String(text[..<middle]), String(text[middle...]), reply.bodyStallSeconds)
+            return Response(
+                status: .init(code: reply.status), headers: [.contentType: "application/json"],
+                body: ResponseBody { writer in
+                    try await writer.write(ByteBuffer(string: first))
+                    try await Task.sleep(for: .seconds(stall))
+                    try await writer.write(ByteBuffer(string: rest))
+                    try await writer.finish(nil)
+                })
+        }
         return Response(
             status: .init(code: reply.status), headers: [.contentType: "application/json"],
             body: .init(byteBuffer: ByteBuffer(string: reply.body)))
@@ -312,6 +328,7 @@ struct LLMProviderWireTests {
         let body = request.json
         #expect(body["model"] as? String == "claude-3-5-haiku-latest")
         #expect(number(body["max_tokens"]) == 800)
+        #expect(number(body["temperature"]) == 0)
         let system = try #require(body["system"] as? String)
         #expect(system.contains("Transactions.netSales"))
         #expect(system.contains("2025-06-30"))
@@ -373,16 +390,29 @@ struct LLMProviderFailureTests {
         #expect(failure(result) == .timeout(seconds: 0.5))
     }
 
+    @Test func aBodyThatStallsTimesOut() async throws {
+        let stub = StubReply(body: openAIReply(content: goodQueryJSON), bodyStallSeconds: 3)
+        let (result, _) = try await ask(.openai, stub, timeout: 0.5)
+        #expect(failure(result) == .timeout(seconds: 0.5))
+    }
+
+    @Test func aBodyThatArrivesInPartsIsRead() async throws {
+        let stub = StubReply(body: openAIReply(content: goodQueryJSON), bodyStallSeconds: 0.1)
+        let (result, _) = try await ask(.openai, stub, timeout: 5)
+        #expect(try result.get().query == goodQuery)
+    }
+
     @Test func anUnreachableServerIsATransportError() async throws {
         // A port that was free a moment ago: the server is stopped before the request.
         let baseURL = try await withStubServer(StubReply(body: "{}")) { baseURL, _ in baseURL }
         let provider = try LLMProviders.make(
             configuration(.openai, baseURL, timeout: 1), environment: environment, httpClient: .shared)
         let error = await llmError { _ = try await provider.cubeQuery(for: question, model: llmModel, asOf: asOf) }
-        guard case .transport? = error else {
+        guard case .transport(let message)? = error else {
             Issue.record("expected a transport error, got \(String(describing: error))")
             return
         }
+        #expect(!message.isEmpty)
     }
 
     @Test(arguments: [LLMProviderKind.openai, .anthropic])
