@@ -338,6 +338,22 @@ struct LLMProviderWireTests {
         #expect(messages.first?["content"] as? String == question)
     }
 
+    @Test func thePromptListsPublicMembersBeforeTheDate() throws {
+        let system = LLMPrompt.system(model: llmModel, asOf: asOf)
+        #expect(system.contains("\n# Transactions (Secondary Sales): Secondary sales lines billed by distributors"))
+        #expect(system.contains("\nTransactions.netSales | measure sum | Net Sales | revenue, turnover, sales"))
+        #expect(system.contains("\nTransactions.transactionDate | dimension time | Transaction Date | "))
+        #expect(system.contains("\nCustomers.modernTrade | segment | Modern Trade | "))
+        #expect(!system.contains("Customers.customerId"), "hidden members are not offered")
+        #expect(!system.contains("sales_overview"), "views repeat cube members and are left out")
+        // The long member list is a prefix that does not change with the date, for prompt caching.
+        let date = try #require(system.range(of: "2025-06-30"))
+        let lastMember = try #require(system.range(of: "Transactions.returns | segment"))
+        #expect(lastMember.upperBound < date.lowerBound)
+        let nextDay = LLMPrompt.system(model: llmModel, asOf: asOf.adding(days: 1))
+        #expect(nextDay.hasPrefix(system[..<date.lowerBound]))
+    }
+
     @Test(arguments: [LLMProviderKind.openai, .anthropic])
     func fencedReplyWithProseIsRead(_ kind: LLMProviderKind) async throws {
         let content = "Here is the query:\n```json\n\(goodQueryJSON)\n```\nIt ranks brands by net sales."
