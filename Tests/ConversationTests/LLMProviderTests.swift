@@ -145,22 +145,24 @@ private func jsonString(_ text: String) -> String {
     String(decoding: try! JSONEncoder().encode(text), as: UTF8.self)
 }
 
-private func openAIReply(content: String, model: String = "gpt-4o-mini-2024-07-18") -> String {
+private func openAIReply(content: String, model: String = "gpt-4o-mini-2024-07-18", finishReason: String = "stop")
+    -> String
+{
     """
     {"id": "chatcmpl-1", "object": "chat.completion", "created": 1733500000, "model": "\(model)",
      "choices": [{"index": 0, "message": {"role": "assistant", "content": \(jsonString(content)), "refusal": null},
-                  "logprobs": null, "finish_reason": "stop"}],
+                  "logprobs": null, "finish_reason": "\(finishReason)"}],
      "usage": {"prompt_tokens": 1234, "completion_tokens": 56, "total_tokens": 1290,
                "prompt_tokens_details": {"cached_tokens": 1024, "audio_tokens": 0},
                "completion_tokens_details": {"reasoning_tokens": 0}}}
     """
 }
 
-private func anthropicReply(content: String) -> String {
+private func anthropicReply(content: String, stopReason: String = "end_turn") -> String {
     """
     {"id": "msg_01", "type": "message", "role": "assistant", "model": "claude-3-5-haiku-20241022",
      "content": [{"type": "text", "text": \(jsonString(content))}],
-     "stop_reason": "end_turn", "stop_sequence": null,
+     "stop_reason": "\(stopReason)", "stop_sequence": null,
      "usage": {"input_tokens": 210, "output_tokens": 48, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 1100}}
     """
 }
@@ -451,6 +453,21 @@ struct LLMProviderFailureTests {
         #expect(message.contains("I'm sorry"))
     }
 
+    @Test func aReplyCutAtMaxTokensSaysSo() async throws {
+        let cut = String(goodQueryJSON.prefix(60))
+        for (kind, body) in [
+            (LLMProviderKind.openai, openAIReply(content: cut, finishReason: "length")),
+            (.anthropic, anthropicReply(content: cut, stopReason: "max_tokens")),
+        ] {
+            let (result, _) = try await ask(kind, StubReply(body: body))
+            guard case .malformedReply(let message)? = failure(result) else {
+                Issue.record("expected malformedReply, got \(result)")
+                continue
+            }
+            #expect(message.hasPrefix("the reply was cut off at max_tokens (800); "))
+        }
+    }
+
     @Test func emptyContentIsMalformed() async throws {
         let body = #"{"model": "gpt-4o-mini", "choices": [{"message": {"role": "assistant", "content": ""}}]}"#
         let (result, _) = try await ask(.openai, StubReply(body: body))
@@ -663,6 +680,17 @@ struct LLMConfigurationTests {
             #expect(throws: LLMError.missingAPIKey(variable: config.apiKeyEnv)) {
                 _ = try LLMProviders.make(config, environment: environment, httpClient: .shared)
             }
+        }
+    }
+
+    @Test(arguments: [LLMProviderKind.openai, .azureOpenAI, .anthropic])
+    func theKeyNeverShowsInDescriptions(_ kind: LLMProviderKind) throws {
+        let provider = try LLMProviders.make(
+            configuration(kind, "http://127.0.0.1:9"), environment: environment, httpClient: .shared)
+        var dumped = ""
+        dump(provider, to: &dumped)
+        for text in [String(describing: provider), String(reflecting: provider), dumped] {
+            #expect(!environment.values.contains { text.contains($0) }, "\(text)")
         }
     }
 
