@@ -40,6 +40,9 @@ private struct StubReply: Sendable {
     var body: String
     /// Seconds to wait before answering.
     var delaySeconds: Double = 0
+    /// When set, the head and the first half of the body are sent at once and the rest this
+    /// many seconds later.
+    var bodyStallSeconds: Double = 0
 }
 
 /// The requests a stub server received, in order.
@@ -65,12 +68,25 @@ private func withStubServer<T>(
                 method: request.method.rawValue, path: request.uri.path, query: request.uri.query, headers: headers,
                 body: Data(buffer.readableBytesView)))
         if reply.delaySeconds > 0 { try await Task.sleep(for: .seconds(reply.delaySeconds)) }
+        if reply.bodyStallSeconds > 0 {
+            let text = reply.body
+            let middle = text.index(text.startIndex, offsetBy: text.count / 2)
+            let (first, rest, stall) = (String(text[..<middle]), String(text[middle...]), reply.bodyStallSeconds)
+            return Response(
+                status: .init(code: reply.status), headers: [.contentType: "application/json"],
+                body: ResponseBody { writer in
+                    try await writer.write(ByteBuffer(string: first))
+                    try await Task.sleep(for: .seconds(stall))
+                    try await writer.write(ByteBuffer(string: rest))
+                    try await writer.finish(nil)
+                })
+        }
         return Response(
             status: .init(code: reply.status), headers: [.contentType: "application/json"],
             body: .init(byteBuffer: ByteBuffer(string: reply.body)))
     }
     var logger = Logger(label: "llm-stub")
-    logger.logLevel = .error
+    logger.logLevel = .critical
     let app = Application(
         responder: responder,
         configuration: .init(address: .hostname("127.0.0.1", port: 0)),
@@ -99,6 +115,16 @@ private func withStubServer<T>(
 
 private enum StubServerError: Error { case didNotStart }
 
+/// A JSON number as a Double, whichever way JSONSerialization bridged it.
+private func number(_ value: Any?) -> Double? {
+    switch value {
+    case let value as NSNumber: value.doubleValue
+    case let value as Double: value
+    case let value as Int: Double(value)
+    default: nil
+    }
+}
+
 /// The error `body` throws, if it is an ``LLMError``.
 private func llmError(_ body: () async throws -> Void) async -> LLMError? {
     do {
@@ -119,22 +145,24 @@ private func jsonString(_ text: String) -> String {
     String(decoding: try! JSONEncoder().encode(text), as: UTF8.self)
 }
 
-private func openAIReply(content: String, model: String = "gpt-4o-mini-2024-07-18") -> String {
+private func openAIReply(content: String, model: String = "gpt-4o-mini-2024-07-18", finishReason: String = "stop")
+    -> String
+{
     """
     {"id": "chatcmpl-1", "object": "chat.completion", "created": 1733500000, "model": "\(model)",
      "choices": [{"index": 0, "message": {"role": "assistant", "content": \(jsonString(content)), "refusal": null},
-                  "logprobs": null, "finish_reason": "stop"}],
+                  "logprobs": null, "finish_reason": "\(finishReason)"}],
      "usage": {"prompt_tokens": 1234, "completion_tokens": 56, "total_tokens": 1290,
                "prompt_tokens_details": {"cached_tokens": 1024, "audio_tokens": 0},
                "completion_tokens_details": {"reasoning_tokens": 0}}}
     """
 }
 
-private func anthropicReply(content: String) -> String {
+private func anthropicReply(content: String, stopReason: String = "end_turn") -> String {
     """
     {"id": "msg_01", "type": "message", "role": "assistant", "model": "claude-3-5-haiku-20241022",
      "content": [{"type": "text", "text": \(jsonString(content))}],
-     "stop_reason": "end_turn", "stop_sequence": null,
+     "stop_reason": "\(stopReason)", "stop_sequence": null,
      "usage": {"input_tokens": 210, "output_tokens": 48, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 1100}}
     """
 }
@@ -237,8 +265,8 @@ struct LLMProviderWireTests {
         #expect(request.headers["content-type"] == "application/json")
         let body = request.json
         #expect(body["model"] as? String == "gpt-4o-mini")
-        #expect(body["temperature"] as? Double == 0)
-        #expect(body["max_tokens"] as? Int == 800)
+        #expect(number(body["temperature"]) == 0)
+        #expect(number(body["max_tokens"]) == 800)
         #expect((body["response_format"] as? [String: Any])?["type"] as? String == "json_object")
         let messages = try #require(body["messages"] as? [[String: Any]])
         #expect(messages.map { $0["role"] as? String } == ["system", "user"])
@@ -267,7 +295,7 @@ struct LLMProviderWireTests {
         #expect(request.headers["authorization"] == nil)
         let body = request.json
         #expect(body["model"] == nil, "the deployment names the model")
-        #expect(body["max_tokens"] as? Int == 800)
+        #expect(number(body["max_tokens"]) == 800)
         #expect((body["response_format"] as? [String: Any])?["type"] as? String == "json_object")
         #expect((body["messages"] as? [[String: Any]])?.count == 2)
     }
@@ -301,7 +329,8 @@ struct LLMProviderWireTests {
         #expect(request.headers["content-type"] == "application/json")
         let body = request.json
         #expect(body["model"] as? String == "claude-3-5-haiku-latest")
-        #expect(body["max_tokens"] as? Int == 800)
+        #expect(number(body["max_tokens"]) == 800)
+        #expect(number(body["temperature"]) == 0)
         let system = try #require(body["system"] as? String)
         #expect(system.contains("Transactions.netSales"))
         #expect(system.contains("2025-06-30"))
@@ -309,6 +338,22 @@ struct LLMProviderWireTests {
         #expect(messages.count == 1)
         #expect(messages.first?["role"] as? String == "user")
         #expect(messages.first?["content"] as? String == question)
+    }
+
+    @Test func thePromptListsPublicMembersBeforeTheDate() throws {
+        let system = LLMPrompt.system(model: llmModel, asOf: asOf)
+        #expect(system.contains("\n# Transactions (Secondary Sales): Secondary sales lines billed by distributors"))
+        #expect(system.contains("\nTransactions.netSales | measure sum | Net Sales | revenue, turnover, sales"))
+        #expect(system.contains("\nTransactions.transactionDate | dimension time | Transaction Date | "))
+        #expect(system.contains("\nCustomers.modernTrade | segment | Modern Trade | "))
+        #expect(!system.contains("Customers.customerId"), "hidden members are not offered")
+        #expect(!system.contains("sales_overview"), "views repeat cube members and are left out")
+        // The long member list is a prefix that does not change with the date, for prompt caching.
+        let date = try #require(system.range(of: "2025-06-30"))
+        let lastMember = try #require(system.range(of: "Transactions.returns | segment"))
+        #expect(lastMember.upperBound < date.lowerBound)
+        let nextDay = LLMPrompt.system(model: llmModel, asOf: asOf.adding(days: 1))
+        #expect(nextDay.hasPrefix(system[..<date.lowerBound]))
     }
 
     @Test(arguments: [LLMProviderKind.openai, .anthropic])
@@ -363,16 +408,29 @@ struct LLMProviderFailureTests {
         #expect(failure(result) == .timeout(seconds: 0.5))
     }
 
+    @Test func aBodyThatStallsTimesOut() async throws {
+        let stub = StubReply(body: openAIReply(content: goodQueryJSON), bodyStallSeconds: 3)
+        let (result, _) = try await ask(.openai, stub, timeout: 0.5)
+        #expect(failure(result) == .timeout(seconds: 0.5))
+    }
+
+    @Test func aBodyThatArrivesInPartsIsRead() async throws {
+        let stub = StubReply(body: openAIReply(content: goodQueryJSON), bodyStallSeconds: 0.1)
+        let (result, _) = try await ask(.openai, stub, timeout: 5)
+        #expect(try result.get().query == goodQuery)
+    }
+
     @Test func anUnreachableServerIsATransportError() async throws {
         // A port that was free a moment ago: the server is stopped before the request.
         let baseURL = try await withStubServer(StubReply(body: "{}")) { baseURL, _ in baseURL }
         let provider = try LLMProviders.make(
             configuration(.openai, baseURL, timeout: 1), environment: environment, httpClient: .shared)
         let error = await llmError { _ = try await provider.cubeQuery(for: question, model: llmModel, asOf: asOf) }
-        guard case .transport? = error else {
+        guard case .transport(let message)? = error else {
             Issue.record("expected a transport error, got \(String(describing: error))")
             return
         }
+        #expect(!message.isEmpty)
     }
 
     @Test(arguments: [LLMProviderKind.openai, .anthropic])
@@ -393,6 +451,21 @@ struct LLMProviderFailureTests {
             return
         }
         #expect(message.contains("I'm sorry"))
+    }
+
+    @Test func aReplyCutAtMaxTokensSaysSo() async throws {
+        let cut = String(goodQueryJSON.prefix(60))
+        for (kind, body) in [
+            (LLMProviderKind.openai, openAIReply(content: cut, finishReason: "length")),
+            (.anthropic, anthropicReply(content: cut, stopReason: "max_tokens")),
+        ] {
+            let (result, _) = try await ask(kind, StubReply(body: body))
+            guard case .malformedReply(let message)? = failure(result) else {
+                Issue.record("expected malformedReply, got \(result)")
+                continue
+            }
+            #expect(message.hasPrefix("the reply was cut off at max_tokens (800); "))
+        }
     }
 
     @Test func emptyContentIsMalformed() async throws {
@@ -596,7 +669,7 @@ struct LLMConfigurationTests {
         let json = try JSONEncoder().encode(config)
         let object = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Any])
         #expect(object["api_key_env"] as? String == "ANTHROPIC_API_KEY")
-        #expect(object["timeout_seconds"] as? Double == 12)
+        #expect(number(object["timeout_seconds"]) == 12)
         #expect(try JSONDecoder().decode(LLMConfiguration.self, from: json) == config)
     }
 
@@ -607,6 +680,17 @@ struct LLMConfigurationTests {
             #expect(throws: LLMError.missingAPIKey(variable: config.apiKeyEnv)) {
                 _ = try LLMProviders.make(config, environment: environment, httpClient: .shared)
             }
+        }
+    }
+
+    @Test(arguments: [LLMProviderKind.openai, .azureOpenAI, .anthropic])
+    func theKeyNeverShowsInDescriptions(_ kind: LLMProviderKind) throws {
+        let provider = try LLMProviders.make(
+            configuration(kind, "http://127.0.0.1:9"), environment: environment, httpClient: .shared)
+        var dumped = ""
+        dump(provider, to: &dumped)
+        for text in [String(describing: provider), String(reflecting: provider), dumped] {
+            #expect(!environment.values.contains { text.contains($0) }, "\(text)")
         }
     }
 

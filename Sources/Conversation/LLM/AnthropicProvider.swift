@@ -9,7 +9,7 @@ struct AnthropicProvider: LLMProvider {
     let configuration: LLMConfiguration
     /// The base URL, without a trailing slash.
     let endpoint: String
-    let apiKey: String
+    let apiKey: APIKey
     let transport: LLMTransport
 
     /// The API version header sent.
@@ -49,7 +49,7 @@ struct AnthropicProvider: LLMProvider {
     var url: String { endpoint + "/v1/messages" }
 
     var headers: [(String, String)] {
-        [("x-api-key", apiKey), ("anthropic-version", Self.apiVersion)]
+        [("x-api-key", apiKey.value), ("anthropic-version", Self.apiVersion)]
     }
 
     func cubeQuery(for question: String, model: DataModel, asOf: SQLDate) async throws -> LLMReply {
@@ -80,7 +80,8 @@ struct AnthropicProvider: LLMProvider {
             inputTokens: (response.usage?.input_tokens ?? 0) + cacheRead + cacheWrite,
             outputTokens: response.usage?.output_tokens ?? 0,
             cachedInputTokens: cacheRead)
-        let query = try LLMReplyReader.query(from: text, model: model, asOf: asOf)
+        let cutOff = response.stop_reason == "max_tokens" ? configuration.maxTokens : nil
+        let query = try LLMReplyReader.query(from: text, model: model, asOf: asOf, cutOffAt: cutOff)
         return LLMReply(query: query, text: text, usage: usage, latencySeconds: reply.latencySeconds)
     }
 }

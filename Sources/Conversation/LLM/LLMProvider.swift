@@ -35,9 +35,9 @@ public enum LLMProviders {
         let transport = LLMTransport(client: httpClient, timeoutSeconds: configuration.timeoutSeconds)
         switch configuration.provider {
         case .openai, .azureOpenAI:
-            return OpenAIProvider(configuration: configuration, endpoint: endpoint, apiKey: key, transport: transport)
+            return OpenAIProvider(configuration: configuration, endpoint: endpoint, apiKey: APIKey(value: key), transport: transport)
         case .anthropic:
-            return AnthropicProvider(configuration: configuration, endpoint: endpoint, apiKey: key, transport: transport)
+            return AnthropicProvider(configuration: configuration, endpoint: endpoint, apiKey: APIKey(value: key), transport: transport)
         }
     }
 }

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import Semantic
 public import Warehouse
 
@@ -17,7 +17,21 @@ public enum LLMReplyReader {
     /// - Throws: ``LLMError/malformedReply(_:)`` when there is no JSON object with query keys
     ///   in the text; ``LLMError/invalidQuery(_:)`` with one message per problem otherwise.
     public static func query(from text: String, model: DataModel, asOf: SQLDate) throws(LLMError) -> CubeQuery {
-        let json = try queryObject(in: text)
+        try query(from: text, model: model, asOf: asOf, cutOffAt: nil)
+    }
+
+    /// ``query(from:model:asOf:)`` for a reply the provider says was cut off at `maxTokens`
+    /// (when not nil), which a malformed reply's message then says first.
+    static func query(from text: String, model: DataModel, asOf: SQLDate, cutOffAt maxTokens: Int?) throws(LLMError)
+        -> CubeQuery
+    {
+        let json: Data
+        switch Result(catching: { () throws(LLMError) -> Data in try queryObject(in: text) }) {
+        case .success(let data): json = data
+        case .failure(.malformedReply(let message)) where maxTokens != nil:
+            throw .malformedReply("the reply was cut off at max_tokens (\(maxTokens ?? 0)); \(message)")
+        case .failure(let error): throw error
+        }
         let query: CubeQuery
         do {
             query = try CubeQuery(json: json)
@@ -131,7 +145,7 @@ public enum LLMReplyReader {
     /// What a member name refers to.
     enum MemberKind: Equatable {
         case measure
-        case dimension(Dimension.DimensionType)
+        case dimension(Semantic.Dimension.DimensionType)
         case segment
 
         var noun: String {

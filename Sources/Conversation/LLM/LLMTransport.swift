@@ -94,3 +94,13 @@ struct LLMTransport: Sendable {
         return status.reasonPhrase
     }
 }
+
+/// An API key that never shows in descriptions, dumps or logs of the providers holding it.
+struct APIKey: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    /// The key itself, for the request header only.
+    let value: String
+
+    var description: String { "<redacted>" }
+    var debugDescription: String { "<redacted>" }
+    var customMirror: Mirror { Mirror(self, children: [:]) }
+}

@@ -13,7 +13,7 @@ struct OpenAIProvider: LLMProvider {
     let configuration: LLMConfiguration
     /// The base URL, without a trailing slash.
     let endpoint: String
-    let apiKey: String
+    let apiKey: APIKey
     let transport: LLMTransport
 
     /// The request body; `model` is left out for Azure.
@@ -70,7 +70,7 @@ struct OpenAIProvider: LLMProvider {
 
     /// The authentication header.
     var headers: [(String, String)] {
-        isAzure ? [("api-key", apiKey)] : [("authorization", "Bearer \(apiKey)")]
+        isAzure ? [("api-key", apiKey.value)] : [("authorization", "Bearer \(apiKey.value)")]
     }
 
     func cubeQuery(for question: String, model: DataModel, asOf: SQLDate) async throws -> LLMReply {
@@ -105,7 +105,8 @@ struct OpenAIProvider: LLMProvider {
             inputTokens: response.usage?.prompt_tokens ?? 0,
             outputTokens: response.usage?.completion_tokens ?? 0,
             cachedInputTokens: response.usage?.prompt_tokens_details?.cached_tokens ?? 0)
-        let query = try LLMReplyReader.query(from: text, model: model, asOf: asOf)
+        let cutOff = response.choices.first?.finish_reason == "length" ? configuration.maxTokens : nil
+        let query = try LLMReplyReader.query(from: text, model: model, asOf: asOf, cutOffAt: cutOff)
         return LLMReply(query: query, text: text, usage: usage, latencySeconds: reply.latencySeconds)
     }
 }
