@@ -3,6 +3,7 @@ public import Logging
 public import Conversation
 public import Warehouse
 import NIOCore
+import ServiceLifecycle
 
 /// Builds the ConvAI HTTP application: routes, middleware, the tenant router, each
 /// tenant's semantic model and the token check.
@@ -35,15 +36,23 @@ public func buildApplication(
     HealthController(tenants: tenants).register(on: router)
     CubeAPIController(tenants: tenants, semantic: semantic, authority: authority, today: today, logger: logger)
         .register(on: router)
-    let sessions = try await sessions ?? SessionStore(path: configuration.sessionStorePath, logger: logger)
+    let sessionStore: SessionStore
+    var services: [any Service] = []
+    if let sessions {
+        sessionStore = sessions
+    } else {
+        sessionStore = try await SessionStore(path: configuration.sessionStorePath, logger: logger)
+        services.append(SessionStoreService(store: sessionStore, logger: logger))
+    }
     let conversation = ConversationService(
-        tenants: tenants, semantic: semantic, sessions: sessions, today: today, logger: logger,
+        tenants: tenants, semantic: semantic, sessions: sessionStore, today: today, logger: logger,
         llmProviders: llmProviders ?? ConversationService.llmProviders(configuration: configuration, logger: logger))
     AskController(service: conversation, authority: authority, logger: logger).register(on: router)
     return Application(
         router: router,
         configuration: .init(
             address: .hostname(configuration.server.host, port: configuration.server.port), serverName: "ConvAI"),
+        services: services,
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.server.port) },
         logger: logger
     )

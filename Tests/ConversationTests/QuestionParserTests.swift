@@ -49,6 +49,20 @@ struct QuestionParserTests {
         #expect(parser.describe(parsed.intent).contains("1–31 May 2025"))
     }
 
+    @Test func pluralAcronymsAndRankedNounsNameDimensions() async throws {
+        let (parser, _) = try await tools()
+        // "SKUs": the plural of a synonym the stemmer leaves alone; "top" without N is 5.
+        let skus = parser.parse("top skus this month", asOf: Self.asOf).query
+        #expect(skus.dimensions == ["Products.productName"])
+        #expect(skus.limit == 5)
+        // "distributors" names a measure (their count) more exactly, but after "top 5" it is
+        // what is ranked.
+        let distributors = parser.parse("top 5 distributors by primary sales last month", asOf: Self.asOf).query
+        #expect(distributors.measures == ["PrimarySales.netAmount"])
+        #expect(distributors.dimensions == ["Accounts.accountName"])
+        #expect(distributors.order == [.init("PrimarySales.netAmount", .desc)])
+    }
+
     @Test func primarySalesUseDistributorGeography() async throws {
         let (parser, _) = try await tools()
         let query = parser.parse("sell-in in Tamil Nadu last month", asOf: Self.asOf).query

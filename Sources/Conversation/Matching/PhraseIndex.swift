@@ -90,6 +90,13 @@ struct PhraseIndex: Sendable {
     /// Vocabulary words within the typo tolerance of `word`, with their edit distances;
     /// empty for known words, short words and words with digits.
     func typoAlternatives(of word: TermNormalizer.Word) -> [(stem: String, edits: Int)] {
+        // The plural of a short word or acronym ("SKUs", "SOs", "DBs"), which the stemmer
+        // leaves alone so that "bus" and "status" keep their s: the same word, not a typo.
+        // Checked even for known words: "SKUs" is known from "number of SKUs".
+        if word.text.count >= 3, word.text.count <= 5, word.text.hasSuffix("s"), word.stem == word.text {
+            let singular = String(word.text.dropLast())
+            if known.contains(singular) { return [(stems[singular] ?? singular, 0)] }
+        }
         guard !known.contains(word.text), !known.contains(word.stem) else { return [] }
         let characters = Array(word.text)
         let limit = TermNormalizer.typoTolerance(forLength: characters.count)

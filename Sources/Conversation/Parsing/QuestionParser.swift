@@ -1,3 +1,4 @@
+import Foundation
 public import Semantic
 public import Warehouse
 
@@ -48,8 +49,8 @@ public struct QuestionParser: Sendable {
         for from in model.cubeNames {
             guard let cube = model.cubes[from] else { continue }
             var row: [String: Int] = [from: 0]
-            for (position, join) in cube.joins.enumerated() where row[join.name] == nil {
-                row[join.name] = 1 + position
+            for (position, join) in cube.joins.enumerated() where row[join.to] == nil {
+                row[join.to] = 1 + position
             }
             for to in model.cubeNames where row[to] == nil {
                 if let path = model.joinGraph.path(from: from, to: to) { row[to] = 100 + path.count }
@@ -195,7 +196,11 @@ public struct QuestionParser: Sendable {
                 }
                 return (value, near)
             }
-            guard let chosen = candidates.min(by: { $0.1 < $1.1 })?.0 else {
+            // In a follow-up, a value of a dimension already filtered replaces that filter's
+            // value ("what about Delhi?" after a state means the state, not the city).
+            let previouslyFiltered = Set(previous?.filters.map(\.member) ?? [])
+            let continuing = followUp ? candidates.first { previouslyFiltered.contains($0.0.dimension) }?.0 : nil
+            guard let chosen = continuing ?? candidates.min(by: { $0.1 < $1.1 })?.0 else {
                 problems.append("“\(match.text)” is not related to \(title(of: intent.measures.first ?? ""))")
                 continue
             }
@@ -394,11 +399,13 @@ public struct QuestionParser: Sendable {
         return period.from == SQLDate(year: year, month: 1, day: 1) && period.to == SQLDate(year: year, month: 12, day: 31)
     }
 
-    static func cubeName(of member: String) -> String? {
+    /// The cube of `Cube.member`.
+    public static func cubeName(of member: String) -> String? {
         member.firstIndex(of: ".").map { String(member[..<$0]) }
     }
 
-    static func memberName(of member: String) -> String? {
+    /// The member of `Cube.member`.
+    public static func memberName(of member: String) -> String? {
         member.firstIndex(of: ".").map { String(member[member.index(after: $0)...]) }
     }
 

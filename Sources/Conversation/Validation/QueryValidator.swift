@@ -1,5 +1,6 @@
 import Foundation
 public import Warehouse
+import Semantic
 
 /// A question back to the user, with answers to pick from.
 public struct Clarification: Sendable, Hashable, Codable {

@@ -1,6 +1,7 @@
 import Conversation
 import Foundation
 import Hummingbird
+import JWTKit
 import Logging
 import NIOCore
 import Semantic

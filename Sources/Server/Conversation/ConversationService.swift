@@ -2,7 +2,7 @@ public import Conversation
 import AsyncHTTPClient
 public import Foundation
 public import Logging
-import Semantic
+public import Semantic
 public import Warehouse
 
 /// Answers plain questions for every tenant: parse and validate with the tenant's model and
@@ -59,7 +59,7 @@ public actor ConversationService {
 
     /// The dimensions whose values a question may name: every public string dimension except
     /// contact details and document numbers, which nobody asks about by value.
-    static func valueDimensions(of model: DataModel) -> [String] {
+    public static func valueDimensions(of model: DataModel) -> [String] {
         var result: [String] = []
         for cubeName in model.cubeNames {
             guard let cube = model.cubes[cubeName], cube.isPublic else { continue }
