@@ -86,9 +86,9 @@ struct ConvAICommandTests {
         try withProject { folder throws in
             let first = try convai(["migrate"], in: folder)
             #expect(first.status == 0, "\(first.stderr)")
-            #expect(first.stdout == "itc: applied 1 schema\nnestle: applied 1 schema\nunilever: applied 1 schema\n")
+            #expect(first.stdout == "itc: applied 1 schema, 2 transform_runs\nnestle: applied 1 schema, 2 transform_runs\nunilever: applied 1 schema, 2 transform_runs\n")
             let second = try convai(["migrate", "--tenant", "itc"], in: folder)
-            #expect(second.stdout == "itc: up to date (1 migration(s) applied earlier)\n")
+            #expect(second.stdout == "itc: up to date (2 migration(s) applied earlier)\n")
             let tables = try convai(["sql", "--tenant", "unilever", "SELECT count(*) AS n FROM information_schema.tables WHERE table_name LIKE 'f%'"], in: folder)
             #expect(tables.stdout.contains("\n2\n") || tables.stdout.contains(" 2\n"), "\(tables.stdout)")
         }

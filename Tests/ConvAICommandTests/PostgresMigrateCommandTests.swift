@@ -31,14 +31,14 @@ struct PostgresMigrateCommandTests {
 
             let first = try cli.convai(["migrate", "--tenant", "nestle"] + config, in: folder)
             #expect(first.status == 0, "\(first.stderr)")
-            #expect(first.stdout == "nestle: applied 1 schema\n")
+            #expect(first.stdout == "nestle: applied 1 schema, 2 transform_runs\n")
             let second = try cli.convai(["migrate", "--tenant", "nestle"] + config, in: folder)
-            #expect(second.stdout == "nestle: up to date (1 migration(s) applied earlier)\n")
+            #expect(second.stdout == "nestle: up to date (2 migration(s) applied earlier)\n")
             let tables = try cli.convai(
                 ["sql", "--tenant", "nestle", "--json"] + config
                     + ["SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = current_schema()"],
                 in: folder)
-            #expect(tables.stdout == #"{"columns":[{"name":"n","type":"bigint"}],"rows":[{"n":9}]}"# + "\n", "\(tables.stderr)")
+            #expect(tables.stdout == #"{"columns":[{"name":"n","type":"bigint"}],"rows":[{"n":10}]}"# + "\n", "\(tables.stderr)")
         }
     }
 

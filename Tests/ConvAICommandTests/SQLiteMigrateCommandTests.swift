@@ -17,15 +17,15 @@ struct SQLiteMigrateCommandTests {
             let config = ["--config", "config/lite.yaml"]
             let first = try cli.convai(["migrate", "--tenant", "small"] + config, in: folder)
             #expect(first.status == 0, "\(first.stderr)")
-            #expect(first.stdout == "small: applied 1 schema\n")
+            #expect(first.stdout == "small: applied 1 schema, 2 transform_runs\n")
             #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("data/small.sqlite").path))
             let second = try cli.convai(["migrate", "--tenant", "small"] + config, in: folder)
-            #expect(second.stdout == "small: up to date (1 migration(s) applied earlier)\n")
+            #expect(second.stdout == "small: up to date (2 migration(s) applied earlier)\n")
             let tables = try cli.convai(
                 ["sql", "--tenant", "small", "--json"] + config
                     + ["SELECT count(*) AS n FROM sqlite_schema WHERE type = 'table'"],
                 in: folder)
-            #expect(tables.stdout == #"{"columns":[{"name":"n","type":"INTEGER"}],"rows":[{"n":9}]}"# + "\n", "\(tables.stderr)")
+            #expect(tables.stdout == #"{"columns":[{"name":"n","type":"INTEGER"}],"rows":[{"n":10}]}"# + "\n", "\(tables.stderr)")
         }
     }
 }

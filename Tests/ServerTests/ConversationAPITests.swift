@@ -240,6 +240,40 @@ extension ConversationAPITests {
     }
 }
 
+extension ConversationAPITests {
+    @Test func valuesAreReReadAfterATransform() async throws {
+        let configuration = try await SampleTenants.shared.configuration()
+        let router = TenantRouter(tenants: configuration.tenants, logger: Logger(label: "test"))
+        let sessions = try await SessionStore(path: nil)
+        let service = ConversationService(
+            tenants: router, semantic: SemanticCatalog.load(configuration: configuration, logger: Logger(label: "test")),
+            sessions: sessions, logger: Logger(label: "test"), transformCheckInterval: .zero)
+        let asOf = SQLDate(iso: SampleTenants.asOf)
+        let before = try await service.ask(
+            tenant: "itc", user: "u1", question: "quokka crunch sales last month", sessionId: nil, asOf: asOf)
+        #expect(before.status == "needs_clarification")
+        let database = try await router.database(for: "itc")
+        _ = try await database.execute(
+            """
+            INSERT INTO dim_product (product_id, sku, product_name, brand, category, sub_category, unit_price, unit_of_measure)
+            VALUES (990001, 'ITC-QQ-01', 'Quokka Crunch 50 g', 'Quokka Crunch', 'Snacks', 'Chips', 20, 'Pack')
+            """, [])
+        // Until a transform is recorded, the index is not re-read.
+        let unchanged = try await service.ask(
+            tenant: "itc", user: "u1", question: "quokka crunch sales last month", sessionId: nil, asOf: asOf)
+        #expect(unchanged.status == "needs_clarification")
+        _ = try await database.execute(
+            "INSERT INTO etl_transform_runs (finished_at, models_built) VALUES (now(), 1)", [])
+        let after = try await service.ask(
+            tenant: "itc", user: "u1", question: "quokka crunch sales last month", sessionId: nil, asOf: asOf)
+        #expect(after.status == "answered", "\(after.text)")
+        #expect(after.json.contains(#"{"member":"Products.brand","operator":"equals","values":["Quokka Crunch"]}"#))
+        _ = try await database.execute("DELETE FROM dim_product WHERE product_id = 990001", [])
+        try await sessions.close()
+        await router.closeAll()
+    }
+}
+
 actor RequestLog {
     private(set) var bodies: [String] = []
     var count: Int { bodies.count }

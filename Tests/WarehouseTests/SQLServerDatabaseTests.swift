@@ -125,7 +125,8 @@ struct SQLServerConfigurationTests {
     @Test("the loader finds database/schema_mssql.sql for the sqlserver dialect")
     func schemaFile() throws {
         let migrations = try Migration.load(from: MigrationRunnerTests.projectDatabaseFolder, dialect: .sqlserver)
-        #expect(migrations.map(\.version) == [1])
+        #expect(migrations.map(\.version) == [1, 2])
+        #expect(migrations[1].sql.contains("etl_transform_runs"))
         let sql = migrations[0].sql
         for table in [
             "dim_date", "dim_product", "dim_account", "dim_customer", "dim_transaction_type", "dim_sales_hierarchy",

@@ -41,15 +41,16 @@ public actor ConversationService {
     /// Per tenant, when `etl_transform_runs` was last looked at and what it said.
     private var transformChecks: [String: (at: ContinuousClock.Instant, lastRun: String?)] = [:]
     /// How often a question may look for a newer transform run.
-    static let transformCheckInterval = Duration.seconds(30)
+    let transformCheckInterval: Duration
 
     /// Makes the service; nothing is read until the first question.
     public init(
         tenants: TenantRouter, semantic: SemanticCatalog, sessions: SessionStore,
         today: @escaping @Sendable () -> SQLDate = { SQLDate.todayUTC() }, logger: Logger,
-        llmProviders: [String: any LLMProvider] = [:]
+        llmProviders: [String: any LLMProvider] = [:], transformCheckInterval: Duration = .seconds(30)
     ) {
         self.llmProviders = llmProviders
+        self.transformCheckInterval = transformCheckInterval
         self.tenants = tenants
         self.semantic = semantic
         self.sessions = sessions
@@ -120,11 +121,11 @@ public actor ConversationService {
     }
 
     /// Re-reads the value index when a transform finished since it was read, looking at most
-    /// every ``transformCheckInterval``; a failed look keeps the current index.
+    /// every `transformCheckInterval`; a failed look keeps the current index.
     private func refreshIfTransformed(_ tenant: String) async {
         let now = ContinuousClock.now
         let previous = transformChecks[tenant]
-        if let previous, now - previous.at < Self.transformCheckInterval { return }
+        if let previous, now - previous.at < transformCheckInterval { return }
         guard let database = try? await tenants.database(for: tenant),
             let result = try? await database.query("SELECT max(finished_at) FROM etl_transform_runs", [])
         else {
