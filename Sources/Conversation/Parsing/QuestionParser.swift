@@ -44,7 +44,8 @@ public struct QuestionParser: Sendable {
         self.model = model
         self.configuration = configuration
         self.matcher = QuestionMatcher(
-            members: MemberIndex(model: model), values: values, keywords: Self.structuralWords)
+            members: MemberIndex(model: model), values: values,
+            keywords: Self.structuralWords.union(TimeExpressionParser.keywords))
         var nearness: [String: [String: Int]] = [:]
         for from in model.cubeNames {
             guard let cube = model.cubes[from] else { continue }

@@ -172,9 +172,23 @@ struct AnswerRenderer {
         if isCurrency {
             if magnitude >= 1e7 { return "\(sign)₹\(Self.decimal(magnitude / 1e7, places: 2)) Cr" }
             if magnitude >= 1e5 { return "\(sign)₹\(Self.decimal(magnitude / 1e5, places: 2)) L" }
-            return "\(sign)₹\(Self.decimal(magnitude, places: 0))"
+            return "\(sign)₹\(Self.indianGrouping(Self.decimal(magnitude, places: 0)))"
         }
-        return sign + Self.decimal(magnitude, places: magnitude == magnitude.rounded() ? 0 : 2)
+        return sign + Self.indianGrouping(Self.decimal(magnitude, places: magnitude == magnitude.rounded() ? 0 : 2))
+    }
+
+    /// "1234567.50" → "12,34,567.50": the last three digits, then pairs, as Indian readers group.
+    static func indianGrouping(_ text: String) -> String {
+        let parts = text.split(separator: ".", maxSplits: 1)
+        var digits = Array(parts[0])
+        guard digits.count > 3 else { return text }
+        var groups = [String(digits.suffix(3))]
+        digits.removeLast(3)
+        while !digits.isEmpty {
+            groups.insert(String(digits.suffix(2)), at: 0)
+            digits.removeLast(min(2, digits.count))
+        }
+        return groups.joined(separator: ",") + (parts.count > 1 ? ".\(parts[1])" : "")
     }
 
     /// Fixed decimals without Foundation's locale-dependent formatting.
