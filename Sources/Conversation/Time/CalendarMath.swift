@@ -35,7 +35,8 @@ enum CalendarMath {
     static func date(year: Int, month: Int, day: Int) -> SQLDate {
         let (y, m) = normalise(year: year, month: month)
         let d = min(max(day, 1), daysIn(month: m, year: y))
-        return SQLDate(daysSinceEpoch: Int32(clamping: daysFromCivil(year: y, month: m, day: d)))
+        // Exists by construction; only a year beyond SQLDate's range fails, which clamps.
+        return SQLDate(year: y, month: m, day: d) ?? SQLDate(daysSinceEpoch: y < 1970 ? .min : .max)
     }
 
     static func firstOfMonth(year: Int, month: Int) -> SQLDate { date(year: year, month: month, day: 1) }
@@ -83,16 +84,5 @@ enum CalendarMath {
     /// 1 April of the year before `ending` to 31 March of `ending`.
     static func fiscalYearBounds(ending: Int) -> (from: SQLDate, to: SQLDate) {
         (firstOfMonth(year: ending - 1, month: 4), lastOfMonth(year: ending, month: 3))
-    }
-
-    // Howard Hinnant's days_from_civil (as in Warehouse's SQLDate, whose copy is internal there).
-    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146097 + doe - 719468
     }
 }
