@@ -28,12 +28,21 @@ public func buildApplication(
     let semantic = semantic ?? SemanticCatalog.load(configuration: configuration, logger: logger)
     let authority = try await TokenAuthority(secret: try configuration.jwtSecret(), tenants: tenants.tenantIDs)
     let router = Router()
+    let metrics = ServerMetrics()
     router.add(middleware: LogRequestsMiddleware(.info))
+    router.add(middleware: MetricsMiddleware(metrics: metrics, authority: authority))
     // Cube serves its REST API to browser clients on other origins (its JavaScript client
     // in a dashboard); tokens travel in the Authorization header, never in cookies, so any
     // origin may call it, as with Cube's default.
     router.add(middleware: CORSMiddleware(allowOrigin: .all, maxAge: .hours(1)))
     HealthController(tenants: tenants).register(on: router)
+    // Prometheus scrapes without a token, as usual inside an operator's network; the
+    // metrics carry tenant ids and counts, never data.
+    router.get("metrics") { _, _ in
+        Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.exposition(pools: tenants.usage()))))
+    }
     CubeAPIController(tenants: tenants, semantic: semantic, authority: authority, today: today, logger: logger)
         .register(on: router)
     let sessionStore: SessionStore
@@ -45,7 +54,7 @@ public func buildApplication(
         services.append(SessionStoreService(store: sessionStore, logger: logger))
     }
     let conversation = ConversationService(
-        tenants: tenants, semantic: semantic, sessions: sessionStore, today: today, logger: logger,
+        tenants: tenants, semantic: semantic, sessions: sessionStore, today: today, logger: logger, metrics: metrics,
         llmProviders: llmProviders ?? ConversationService.llmProviders(configuration: configuration, logger: logger))
     AskController(service: conversation, authority: authority, logger: logger).register(on: router)
     return Application(

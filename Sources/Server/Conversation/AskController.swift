@@ -18,8 +18,8 @@ struct AskController: Sendable {
 
     func register(on router: Router<some RequestContext>) {
         let api = router.group("api/v1")
-        api.post("ask") { request, _ in await respond(to: request, ask) }
-        api.post("ask/clarify") { request, _ in await respond(to: request, clarify) }
+        api.post("ask") { request, context in await respond(to: request, logger: context.logger, ask) }
+        api.post("ask/clarify") { request, context in await respond(to: request, logger: context.logger, clarify) }
     }
 
     private struct AskBody: Decodable {
@@ -94,8 +94,10 @@ struct AskController: Sendable {
         }
     }
 
+    /// `logger` is the request's, carrying its id (`hb.request.id`, also sent back as
+    /// `X-Request-Id`), so every line about one request can be found together.
     private func respond(
-        to request: Request, _ handler: (Request, AccessClaims) async throws -> ConversationService.Reply
+        to request: Request, logger: Logger, _ handler: (Request, AccessClaims) async throws -> ConversationService.Reply
     ) async -> Response {
         do {
             let claims: AccessClaims

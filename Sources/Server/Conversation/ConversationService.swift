@@ -35,6 +35,8 @@ public actor ConversationService {
     let sessions: SessionStore
     let today: @Sendable () -> SQLDate
     let logger: Logger
+    /// Where outcomes and LLM tokens are counted, if anywhere.
+    let metrics: ServerMetrics?
     /// Per tenant, the LLM asked when the parser does not understand a question.
     let llmProviders: [String: any LLMProvider]
     private var states: [String: Task<TenantState, any Error>] = [:]
@@ -47,8 +49,10 @@ public actor ConversationService {
     public init(
         tenants: TenantRouter, semantic: SemanticCatalog, sessions: SessionStore,
         today: @escaping @Sendable () -> SQLDate = { SQLDate.todayUTC() }, logger: Logger,
-        llmProviders: [String: any LLMProvider] = [:], transformCheckInterval: Duration = .seconds(30)
+        metrics: ServerMetrics? = nil, llmProviders: [String: any LLMProvider] = [:],
+        transformCheckInterval: Duration = .seconds(30)
     ) {
+        self.metrics = metrics
         self.llmProviders = llmProviders
         self.transformCheckInterval = transformCheckInterval
         self.tenants = tenants
@@ -226,6 +230,7 @@ public actor ConversationService {
             for item in validation.clarifications {
                 text += "\n- \(item.question) \(item.options.joined(separator: " | "))"
             }
+            metrics?.questionAnswered(tenant: session.tenant, outcome: "clarification", source: "parser")
             return Reply(status: "needs_clarification", sessionId: session.id, json: json.serialized(), text: text)
         }
         return try await answer(
@@ -258,6 +263,12 @@ public actor ConversationService {
         let answer = renderer.answer(
             intent: intent, query: query, validation: validation, question: question, understood: understood,
             results: results, sessionId: session.id, usage: usage)
+        metrics?.questionAnswered(tenant: session.tenant, outcome: "answered", source: usage == nil ? "parser" : "llm")
+        if let usage {
+            metrics?.llmCall(
+                tenant: session.tenant, provider: usage.provider, model: usage.model, inputTokens: usage.inputTokens,
+                outputTokens: usage.outputTokens, cachedInputTokens: usage.cachedInputTokens, costUSD: nil)
+        }
         return Reply(status: "answered", sessionId: session.id, json: answer.json.serialized(), text: answer.text)
     }
 }

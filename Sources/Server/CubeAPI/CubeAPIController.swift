@@ -23,13 +23,13 @@ struct CubeAPIController: Sendable {
 
     func register(on router: Router<some RequestContext>) {
         let api = router.group("cubejs-api/v1")
-        api.get("load") { request, _ in await respond(to: request, load) }
-        api.post("load") { request, _ in await respond(to: request, load) }
-        api.get("sql") { request, _ in await respond(to: request, sql) }
-        api.post("sql") { request, _ in await respond(to: request, sql) }
-        api.get("dry-run") { request, _ in await respond(to: request, dryRun) }
-        api.post("dry-run") { request, _ in await respond(to: request, dryRun) }
-        api.get("meta") { request, _ in await respond(to: request, meta) }
+        api.get("load") { request, context in await respond(to: request, logger: context.logger, load) }
+        api.post("load") { request, context in await respond(to: request, logger: context.logger, load) }
+        api.get("sql") { request, context in await respond(to: request, logger: context.logger, sql) }
+        api.post("sql") { request, context in await respond(to: request, logger: context.logger, sql) }
+        api.get("dry-run") { request, context in await respond(to: request, logger: context.logger, dryRun) }
+        api.post("dry-run") { request, context in await respond(to: request, logger: context.logger, dryRun) }
+        api.get("meta") { request, context in await respond(to: request, logger: context.logger, meta) }
     }
 
     /// What a handler needs: who asked, and for which tenant's model.
@@ -38,8 +38,10 @@ struct CubeAPIController: Sendable {
         var model: SemanticCatalog.TenantModel
     }
 
+    /// `logger` is the request's, carrying its id (`hb.request.id`, also sent back as
+    /// `X-Request-Id`), so every line about one request can be found together.
     private func respond(
-        to request: Request, _ handler: (Request, Caller) async throws -> JSONValue
+        to request: Request, logger: Logger, _ handler: (Request, Caller) async throws -> JSONValue
     ) async -> Response {
         do {
             let claims: AccessClaims

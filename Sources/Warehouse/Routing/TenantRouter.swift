@@ -18,14 +18,39 @@ public actor TenantRouter {
         public var error: String?
     }
 
+    /// How busy one tenant's database is, for the pool-usage metrics.
+    public struct Usage: Sendable, Hashable {
+        /// The tenant id.
+        public var tenant: String
+        /// The engine name.
+        public var engine: String
+        /// Statements running now.
+        public var inFlight: Int
+        /// The most that may run at once (the configured pool size).
+        public var maxConnections: Int
+    }
+
     private let tenants: [String: TenantConfiguration]
     private var open: [String: any Database] = [:]
     private let logger: Logger
+    private let inFlight: [String: InFlightCounter]
 
     /// Makes a router over the configured tenants.
     public init(tenants: [TenantConfiguration], logger: Logger) {
         self.tenants = Dictionary(tenants.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         self.logger = logger
+        self.inFlight = self.tenants.mapValues { _ in InFlightCounter() }
+    }
+
+    /// Per tenant, statements running now against the pool size; read without waiting for
+    /// the router (a metrics scrape must not queue behind a slow open).
+    public nonisolated func usage() -> [Usage] {
+        tenantIDs.compactMap { id in
+            guard let configuration = tenants[id], let counter = inFlight[id] else { return nil }
+            return Usage(
+                tenant: id, engine: configuration.database.engine.rawValue, inFlight: counter.value,
+                maxConnections: configuration.database.maxConnections)
+        }
     }
 
     /// The configured tenant ids, sorted.
@@ -52,7 +77,8 @@ public actor TenantRouter {
             error.message = "tenant \(tenant) (\(configuration.database.engine.rawValue)): " + error.message
             throw error
         }
-        let database = TenantDatabase(tenant: tenant, engine: configuration.database.engine, base: base)
+        let database = TenantDatabase(
+            tenant: tenant, engine: configuration.database.engine, base: base, inFlight: inFlight[tenant] ?? InFlightCounter())
         open[tenant] = database
         logger.info(
             "opened tenant database",
