@@ -198,7 +198,7 @@ public struct TransformRunner: Sendable {
     private func recordRun(modelsBuilt: Int) async {
         do {
             _ = try await database.execute(
-                "INSERT INTO \(relation("etl_transform_runs")) (finished_at, models_built) VALUES (\(dialect.parameterMarker(1)), \(dialect.parameterMarker(2)))",
+                bookkeepingSQL.recordRun,
                 [.timestamp(SQLTimestamp(microsecondsSinceEpoch: Int64(Date().timeIntervalSince1970 * 1_000_000))), .int(Int64(modelsBuilt))])
         } catch {
             logger.warning(
@@ -223,9 +223,30 @@ public struct TransformRunner: Sendable {
 
     // MARK: Models
 
+    /// The runner's own queries around the models (parameters: schema, then name).
+    struct BookkeepingSQL {
+        /// A relation's `table_type` (`BASE TABLE`, `VIEW`).
+        var relationType: String
+        /// A table's columns in order.
+        var columns: String
+        /// Notes a finished run (timestamp, models built).
+        var recordRun: String
+    }
+
+    var bookkeepingSQL: BookkeepingSQL {
+        let (p1, p2) = (dialect.parameterMarker(1), dialect.parameterMarker(2))
+        return BookkeepingSQL(
+            relationType: "SELECT table_type FROM information_schema.tables WHERE table_schema = \(p1) AND table_name = \(p2)",
+            columns: "SELECT column_name FROM information_schema.columns WHERE table_schema = \(p1) AND table_name = \(p2) ORDER BY ordinal_position",
+            recordRun: "INSERT INTO \(relation("etl_transform_runs")) (finished_at, models_built) VALUES (\(p1), \(p2))")
+    }
+
+    /// Counts a built table's rows.
+    func countSQL(_ name: String) -> String { "SELECT count(*) FROM \(relation(name))" }
+
     private func relationType(_ name: String) async throws -> String? {
         let result = try await database.query(
-            "SELECT table_type FROM information_schema.tables WHERE table_schema = \(dialect.parameterMarker(1)) AND table_name = \(dialect.parameterMarker(2))",
+            bookkeepingSQL.relationType,
             [.string(schema), .string(name)])
         return result.rows.first?.first?.stringValue
     }
@@ -350,7 +371,6 @@ public struct TransformRunner: Sendable {
 
     private func build(_ model: DbtProject.Model, vars: [String: String], fullRefresh: Bool) async throws -> (String, Int?) {
         let existing = try await relationType(model.name)
-        let target = relation(model.name)
         switch model.materialization {
         case .view:
             let sql = try render(model, vars: vars, isIncremental: false)
@@ -365,18 +385,18 @@ public struct TransformRunner: Sendable {
                 for statements in materialization(model, sql: sql, existing: existing, incrementalColumns: nil) {
                     try await database.transaction(statements)
                 }
-                let rows = try await database.query("SELECT count(*) FROM \(target)").scalar?.intValue
+                let rows = try await database.query(countSQL(model.name)).scalar?.intValue
                 let action = model.materialization == .incremental ? "incremental (full)" : "table"
                 return (action, rows.map(Int.init))
             }
             let columns = try await database.query(
-                "SELECT column_name FROM information_schema.columns WHERE table_schema = \(dialect.parameterMarker(1)) AND table_name = \(dialect.parameterMarker(2)) ORDER BY ordinal_position",
+                bookkeepingSQL.columns,
                 [.string(schema), .string(model.name)]
             ).rows.compactMap { $0.first?.stringValue }
             for statements in materialization(model, sql: sql, existing: existing, incrementalColumns: columns) {
                 try await database.transaction(statements)
             }
-            let rows = try await database.query("SELECT count(*) FROM \(target)").scalar?.intValue
+            let rows = try await database.query(countSQL(model.name)).scalar?.intValue
             return ("incremental", rows.map(Int.init))
         case .ephemeral:
             throw TransformError(.unsupportedJinja, file: model.file, "ephemeral models are not supported")

@@ -71,6 +71,11 @@ struct SQLServerTransformParseTests {
                 for (index, sql) in statements.enumerated() { all.append(("\(name)-\(kind)-\(index + 1)", sql)) }
             }
         }
+        let bookkeeping = runner.bookkeepingSQL
+        all.append(("relation-type", bookkeeping.relationType))
+        all.append(("columns", bookkeeping.columns))
+        all.append(("record-run", bookkeeping.recordRun))
+        all.append(("count", runner.countSQL("dim_date")))
         for (index, test) in project.tests.enumerated() {
             all.append(("test-\(index + 1)", runner.testQuery(test).sql))
         }
