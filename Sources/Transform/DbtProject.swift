@@ -108,6 +108,8 @@ public struct DbtProject: Sendable {
     public var vars: [String: String]
     /// All schema tests, in file order.
     public var tests: [SchemaTest]
+    /// Macros of the macro paths (`macros/` by default), by name.
+    var macros: [String: JinjaTemplate.Macro] = [:]
 }
 
 extension DbtProject {
@@ -136,6 +138,8 @@ extension DbtProject {
         for (key, value) in (root["vars"] as? [String: Any]) ?? [:] { vars[key] = "\(value)" }
         let folderConfig = FolderConfig(root: (root["models"] as? [String: Any])?[name] as? [String: Any] ?? [:])
 
+        let macros = try loadMacros(
+            directory: directory, paths: (root["macro-paths"] as? [String]) ?? ["macros"])
         var models: [String: Model] = [:]
         var disabled: Set<String> = []
         var schemaFiles: [String] = []
@@ -158,7 +162,8 @@ extension DbtProject {
                 let sql = try String(contentsOf: directory.appendingPathComponent(relative), encoding: .utf8)
                 let folders = file.split(separator: "/").dropLast().map(String.init)
                 if let model = try Model.parse(
-                    name: modelName, file: relative, sql: sql, defaults: folderConfig.settings(for: folders))
+                    name: modelName, file: relative, sql: sql, defaults: folderConfig.settings(for: folders),
+                    macros: Set(macros.keys))
                 {
                     models[modelName] = model
                 } else {
@@ -167,9 +172,39 @@ extension DbtProject {
             }
         }
         var project = DbtProject(directory: directory, name: name, models: models, sources: [:], vars: vars, tests: [])
+        project.macros = macros
         for file in schemaFiles { try project.readSchemaFile(file, disabled: disabled) }
         try project.checkReferences()
         return project
+    }
+
+    /// Reads every `.sql` file under the macro paths. Macros take no arguments; their
+    /// bodies may call other macros only (and dispatch, see JinjaTemplate).
+    private static func loadMacros(directory: URL, paths: [String]) throws -> [String: JinjaTemplate.Macro] {
+        var macros: [String: JinjaTemplate.Macro] = [:]
+        for path in paths {
+            let base = directory.appendingPathComponent(path)
+            guard let enumerator = FileManager.default.enumerator(atPath: base.path) else { continue }
+            var files: [String] = []
+            while let file = enumerator.nextObject() as? String { files.append(file) }
+            for file in files.sorted() where file.hasSuffix(".sql") {
+                let relative = path + "/" + file
+                let text = try String(contentsOf: directory.appendingPathComponent(relative), encoding: .utf8)
+                for macro in try JinjaTemplate(text, file: relative, isMacroFile: true).macros {
+                    if let clash = macros[macro.name] {
+                        throw TransformError(.invalidProject, file: relative, line: macro.line, "macro '\(macro.name)' is also defined in \(clash.file)")
+                    }
+                    macros[macro.name] = macro
+                }
+            }
+        }
+        for macro in macros.values {
+            for (call, line) in JinjaTemplate.calls(in: macro.body) where macros[call.name] == nil || call.isBare {
+                throw TransformError(
+                    .unsupportedJinja, file: macro.file, line: line, "'\(call.name)' is not supported in a macro; macros may call macros only")
+            }
+        }
+        return macros
     }
 
     private mutating func readSchemaFile(_ file: String, disabled: Set<String>) throws {
@@ -333,7 +368,9 @@ extension DbtProject {
 
 extension DbtProject.Model {
     /// The model, or nil when it is disabled (`enabled=false`), as dbt leaves it out of the graph.
-    static func parse(name: String, file: String, sql: String, defaults: [String: Any]) throws -> DbtProject.Model? {
+    static func parse(name: String, file: String, sql: String, defaults: [String: Any], macros: Set<String> = []) throws
+        -> DbtProject.Model?
+    {
         let template = try JinjaTemplate(sql, file: file)
         var materialization = (defaults["materialized"] as? String) ?? "view"
         var uniqueKey: [String] = []
@@ -391,8 +428,10 @@ extension DbtProject.Model {
                 guard !call.isBare, (1...2).contains(call.arguments.count), call.arguments[0].text != nil else {
                     throw fail("var() takes a name and an optional default")
                 }
+            case let name where macros.contains(name) && !call.isBare:
+                guard call.arguments.isEmpty, call.keywordArguments.isEmpty else { throw fail("macro '\(name)' takes no arguments") }
             default:
-                throw fail("'\(call.name)' is not supported; models may use ref, source, config, this, var and is_incremental")
+                throw fail("'\(call.name)' is not supported; models may use ref, source, config, this, var, is_incremental and the project's macros")
             }
         }
         guard let kind = DbtProject.Materialization(rawValue: materialization), kind != .ephemeral else {

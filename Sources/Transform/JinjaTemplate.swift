@@ -1,8 +1,12 @@
 /// The small part of Jinja that dbt models in this project use, parsed strictly:
 /// `{{ ref('m') }}`, `{{ source('s', 't') }}`, `{{ config(k=v, …) }}`, `{{ this }}`,
-/// `{{ var('name', default) }}`, `{% if is_incremental() %} … {% endif %}` and `{# #}`
-/// comments, with `-` whitespace control. Anything else is an error naming the line,
-/// so that a model is never silently rendered differently from dbt.
+/// `{{ var('name', default) }}`, `{% if is_incremental() %} … {% endif %}`,
+/// `{% if target.type == 'sqlserver' %} … {% elif … %} … {% else %} … {% endif %}` (also
+/// `!=`, nestable), calls of argument-less project macros and `{# #}` comments, with `-`
+/// whitespace control. Macro files (`macros/`) hold `{% macro name() %} … {% endmacro %}`,
+/// whose body may be `{{ return(adapter.dispatch('name')()) }}` to pick `<target>__name`
+/// or else `default__name`, as dbt's adapter.dispatch does. Anything else is an error
+/// naming the line, so that a model is never silently rendered differently from dbt.
 struct JinjaTemplate: Sendable {
     /// A literal argument value.
     indirect enum Literal: Sendable, Hashable {
@@ -37,50 +41,137 @@ struct JinjaTemplate: Sendable {
         func hash(into hasher: inout Hasher) { hasher.combine(name) }
     }
 
-    enum Node: Sendable {
+    /// What an `{% if %}` tests.
+    enum Condition: Sendable, Equatable {
+        /// `is_incremental()`.
+        case isIncremental
+        /// `target.type == 'name'` (or `!=` when `equal` is false).
+        case targetType(String, equal: Bool)
+    }
+
+    /// One `{% if %}`/`{% elif %}` branch; the `{% else %}` branch has no condition.
+    struct Branch: Sendable {
+        var condition: Condition?
+        var nodes: [Node]
+    }
+
+    indirect enum Node: Sendable {
         case text(String)
         case expression(Call, line: Int)
-        case ifIncremental([Node], line: Int)
+        case conditional([Branch], line: Int)
+        /// `{{ return(adapter.dispatch('name')()) }}`, only in a macro body.
+        case dispatch(String, line: Int)
+        /// `{% macro name() %} … {% endmacro %}`, only at the top of a macro file.
+        case macro(String, [Node], line: Int)
+    }
+
+    /// What rendering depends on besides the expressions' values.
+    struct Context {
+        /// Whether the model is built incrementally.
+        var isIncremental: Bool
+        /// dbt's `target.type`: `duckdb`, `postgres`, `sqlserver`, `sqlite`.
+        var targetType: String
+        /// The project's macros by name.
+        var macros: [String: Macro] = [:]
+    }
+
+    /// A macro of the project (`macros/*.sql`).
+    struct Macro: Sendable {
+        var name: String
+        var file: String
+        var line: Int
+        var body: [Node]
     }
 
     let nodes: [Node]
     let file: String
 
-    /// Parses `source`; `file` names it in errors.
-    init(_ source: String, file: String) throws {
+    /// Parses `source`; `file` names it in errors. `isMacroFile` allows macro definitions
+    /// (and only those, with whitespace and comments between them).
+    init(_ source: String, file: String, isMacroFile: Bool = false) throws {
         self.file = file
-        var parser = TemplateParser(source: Array(source.unicodeScalars), file: file)
-        self.nodes = try parser.parseNodes(insideIf: false)
+        var parser = TemplateParser(source: Array(source.unicodeScalars), file: file, isMacroFile: isMacroFile)
+        self.nodes = try parser.parseNodes(block: nil).nodes
     }
 
-    /// Every call in the template, in order (also inside `if` blocks).
-    var calls: [(Call, Int)] {
-        func walk(_ nodes: [Node]) -> [(Call, Int)] {
-            nodes.flatMap { node -> [(Call, Int)] in
-                switch node {
-                case .text: return []
-                case .expression(let call, let line): return [(call, line)]
-                case .ifIncremental(let inner, _): return walk(inner)
-                }
-            }
+    /// The macros defined in a macro file.
+    var macros: [Macro] {
+        nodes.compactMap { node in
+            if case .macro(let name, let body, let line) = node { return Macro(name: name, file: file, line: line, body: body) }
+            return nil
         }
-        return walk(nodes)
     }
 
-    /// Renders with `resolve` supplying each expression's text.
-    func render(isIncremental: Bool, resolve: (Call, Int) throws -> String) throws -> String {
-        func walk(_ nodes: [Node]) throws -> String {
-            var out = ""
-            for node in nodes {
-                switch node {
-                case .text(let text): out += text
-                case .expression(let call, let line): out += try resolve(call, line)
-                case .ifIncremental(let inner, _): if isIncremental { out += try walk(inner) }
-                }
+    /// Every call in the template, in order (also inside `if` blocks, every branch).
+    var calls: [(Call, Int)] { Self.calls(in: nodes) }
+
+    static func calls(in nodes: [Node]) -> [(Call, Int)] {
+        nodes.flatMap { node -> [(Call, Int)] in
+            switch node {
+            case .text, .dispatch: return []
+            case .expression(let call, let line): return [(call, line)]
+            case .conditional(let branches, _): return branches.flatMap { calls(in: $0.nodes) }
+            case .macro(_, let body, _): return calls(in: body)
             }
-            return out
         }
-        return try walk(nodes)
+    }
+
+    /// Renders for a plain (non-incremental) build on `target` with `resolve` supplying
+    /// each expression's text; kept for callers without macros.
+    func render(isIncremental: Bool, targetType: String = "duckdb", resolve: (Call, Int) throws -> String) throws -> String {
+        try render(Context(isIncremental: isIncremental, targetType: targetType), resolve: resolve)
+    }
+
+    /// Renders with `resolve` supplying each expression's text; calls naming a macro of
+    /// `context` render that macro instead.
+    func render(_ context: Context, resolve: (Call, Int) throws -> String) throws -> String {
+        try Self.render(nodes, file: file, context: context, depth: 0, resolve: resolve)
+    }
+
+    private static func render(
+        _ nodes: [Node], file: String, context: Context, depth: Int, resolve: (Call, Int) throws -> String
+    ) throws -> String {
+        func macro(_ name: String, line: Int) throws -> String {
+            guard depth < 20, let macro = context.macros[name] else {
+                throw TransformError(.unsupportedJinja, file: file, line: line, "macro '\(name)' nests too deeply")
+            }
+            return try render(macro.body, file: macro.file, context: context, depth: depth + 1, resolve: resolve)
+        }
+        var out = ""
+        for node in nodes {
+            switch node {
+            case .text(let text): out += text
+            case .expression(let call, let line):
+                if context.macros[call.name] != nil, !call.isBare {
+                    guard call.arguments.isEmpty, call.keywordArguments.isEmpty else {
+                        throw TransformError(.unsupportedJinja, file: file, line: line, "macro '\(call.name)' takes no arguments")
+                    }
+                    out += try macro(call.name, line: line)
+                } else {
+                    out += try resolve(call, line)
+                }
+            case .conditional(let branches, _):
+                let taken = branches.first { branch in
+                    switch branch.condition {
+                    case nil: return true
+                    case .isIncremental: return context.isIncremental
+                    case .targetType(let type, let equal): return (context.targetType == type) == equal
+                    }
+                }
+                if let taken { out += try render(taken.nodes, file: file, context: context, depth: depth, resolve: resolve) }
+            case .dispatch(let name, let line):
+                let candidates = ["\(context.targetType)__\(name)", "default__\(name)"]
+                guard let chosen = candidates.first(where: { context.macros[$0] != nil }) else {
+                    throw TransformError(
+                        .unsupportedJinja, file: file, line: line,
+                        "adapter.dispatch('\(name)') finds neither \(candidates.joined(separator: " nor "))")
+                }
+                out += try macro(chosen, line: line)
+            case .macro:
+                break
+            }
+        }
+        return out
     }
 
     /// Parses one expression such as `ref('dim_customer')` (used for `to:` in schema tests).
@@ -95,12 +186,14 @@ struct JinjaTemplate: Sendable {
 private struct TemplateParser {
     let source: [Unicode.Scalar]
     let file: String
+    let isMacroFile: Bool
     var index = 0
     var line = 1
 
-    init(source: [Unicode.Scalar], file: String) {
+    init(source: [Unicode.Scalar], file: String, isMacroFile: Bool) {
         self.source = source
         self.file = file
+        self.isMacroFile = isMacroFile
     }
 
     func peek(_ text: String, at offset: Int = 0) -> Bool {
@@ -146,18 +239,91 @@ private struct TemplateParser {
         throw error("unclosed tag, expected '\(closer)'", line: startLine)
     }
 
-    mutating func parseNodes(insideIf: Bool, trimLeading: Bool = false) throws -> [JinjaTemplate.Node] {
+    /// The block being parsed: what may end it.
+    enum Block {
+        case ifIncremental
+        case ifTarget
+        case macro
+    }
+
+    /// How a block ended.
+    enum Terminator {
+        case elif(JinjaTemplate.Condition, line: Int)
+        case otherwise(line: Int)
+        case endif
+        case endmacro
+    }
+
+    /// `target.type == 'x'` / `target.type != "x"`, or nil.
+    static func targetCondition(_ text: String) -> JinjaTemplate.Condition? {
+        let compact = text.filter { !$0.isWhitespace }
+        for (op, equal) in [("==", true), ("!=", false)] {
+            for quote in ["'", "\""] {
+                let prefix = "target.type" + op + quote
+                if compact.hasPrefix(prefix), compact.hasSuffix(quote), compact.count > prefix.count {
+                    let value = String(compact.dropFirst(prefix.count).dropLast())
+                    if !value.isEmpty, value.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) {
+                        return .targetType(value, equal: equal)
+                    }
+                }
+            }
+        }
+        return nil
+    }
+
+    /// `return(adapter.dispatch('name')())` (a second, namespace argument is allowed), or nil.
+    static func dispatchName(_ text: String) -> String? {
+        let compact = text.filter { !$0.isWhitespace }.replacing("\"", with: "'")
+        let prefix = "return(adapter.dispatch("
+        guard compact.hasPrefix(prefix), compact.hasSuffix(")())") else { return nil }
+        let arguments = compact.dropFirst(prefix.count).dropLast(4).split(separator: ",", omittingEmptySubsequences: false)
+        guard (1...2).contains(arguments.count) else { return nil }
+        let names = arguments.map { argument -> String? in
+            guard argument.count > 2, argument.hasPrefix("'"), argument.hasSuffix("'") else { return nil }
+            let name = argument.dropFirst().dropLast()
+            return name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" } ? String(name) : nil
+        }
+        guard !names.contains(nil) else { return nil }
+        return names[0]
+    }
+
+    mutating func parseNodes(block: Block?, trimLeading: Bool = false) throws -> (nodes: [JinjaTemplate.Node], end: Terminator?, trimAfter: Bool) {
         var nodes: [JinjaTemplate.Node] = []
         var text = String.UnicodeScalarView()
         var trimNextText = trimLeading
 
-        func flush(trimTrailing: Bool) {
+        func flush(trimTrailing: Bool) throws {
             var s = String(text)
             if trimNextText { s = String(s.drop { $0.isWhitespace }) }
             if trimTrailing { while s.last?.isWhitespace == true { s.removeLast() } }
-            if !s.isEmpty { nodes.append(.text(s)) }
+            if isMacroFile, block == nil, !s.allSatisfy(\.isWhitespace) {
+                throw error("a macro file holds only {% macro %} … {% endmacro %} blocks")
+            }
+            if !s.isEmpty, !(isMacroFile && block == nil) { nodes.append(.text(s)) }
             text = String.UnicodeScalarView()
             trimNextText = false
+        }
+
+        /// Parses an if block's branches, `first` being the condition of its `{% if %}`.
+        func parseIf(_ first: JinjaTemplate.Condition, line: Int, trimAfter: Bool, parser: inout TemplateParser) throws -> Bool {
+            var branches: [JinjaTemplate.Branch] = []
+            var condition: JinjaTemplate.Condition? = first
+            var trim = trimAfter
+            let kind: Block = first == .isIncremental ? .ifIncremental : .ifTarget
+            while true {
+                let (inner, end, after) = try parser.parseNodes(block: kind, trimLeading: trim)
+                branches.append(.init(condition: condition, nodes: inner))
+                trim = after
+                switch end {
+                case .elif(let next, _): condition = next
+                case .otherwise:
+                    guard condition != nil else { throw parser.error("{% else %} after {% else %}") }
+                    condition = nil
+                default:
+                    nodes.append(.conditional(branches, line: line))
+                    return after
+                }
+            }
         }
 
         while index < source.count {
@@ -170,29 +336,48 @@ private struct TemplateParser {
             }
             if peek("{{") {
                 let tag = try readTag(closer: "}}")
-                flush(trimTrailing: tag.trimBefore)
-                let call = try JinjaTemplate.parseExpression(tag.body, file: file, line: tag.line)
-                nodes.append(.expression(call, line: tag.line))
+                try flush(trimTrailing: tag.trimBefore)
+                if block == .macro, let name = Self.dispatchName(tag.body) {
+                    nodes.append(.dispatch(name, line: tag.line))
+                } else {
+                    guard !(isMacroFile && block == nil) else { throw error("a macro file holds only {% macro %} … {% endmacro %} blocks", line: tag.line) }
+                    let call = try JinjaTemplate.parseExpression(tag.body, file: file, line: tag.line)
+                    nodes.append(.expression(call, line: tag.line))
+                }
                 trimNextText = tag.trimAfter
                 continue
             }
             if peek("{%") {
                 let tag = try readTag(closer: "%}")
-                flush(trimTrailing: tag.trimBefore)
+                try flush(trimTrailing: tag.trimBefore)
                 let words = tag.body.split(whereSeparator: \.isWhitespace).joined(separator: " ")
-                switch words {
-                case "if is_incremental()":
-                    guard !insideIf else { throw error("nested {% if %} blocks are not supported", line: tag.line) }
-                    let inner = try parseNodes(insideIf: true, trimLeading: tag.trimAfter)
-                    nodes.append(.ifIncremental(inner, line: tag.line))
-                    trimNextText = lastTrimAfter
-                case "endif":
-                    guard insideIf else { throw error("{% endif %} without {% if %}", line: tag.line) }
-                    lastTrimAfter = tag.trimAfter
-                    return nodes
-                default:
+                if words == "if is_incremental()" {
+                    guard block != .ifIncremental else { throw error("nested {% if is_incremental() %} blocks are not supported", line: tag.line) }
+                    trimNextText = try parseIf(.isIncremental, line: tag.line, trimAfter: tag.trimAfter, parser: &self)
+                } else if words.hasPrefix("if "), let condition = Self.targetCondition(String(words.dropFirst(3))) {
+                    trimNextText = try parseIf(condition, line: tag.line, trimAfter: tag.trimAfter, parser: &self)
+                } else if words.hasPrefix("elif "), block == .ifTarget, let condition = Self.targetCondition(String(words.dropFirst(5))) {
+                    return (nodes, .elif(condition, line: tag.line), tag.trimAfter)
+                } else if words == "else", block == .ifTarget {
+                    return (nodes, .otherwise(line: tag.line), tag.trimAfter)
+                } else if words == "endif" {
+                    guard block == .ifIncremental || block == .ifTarget else { throw error("{% endif %} without {% if %}", line: tag.line) }
+                    return (nodes, .endif, tag.trimAfter)
+                } else if isMacroFile, block == nil, words.hasPrefix("macro "), words.hasSuffix("()") {
+                    let name = String(words.dropFirst(6).dropLast(2)).trimmingWhitespace()
+                    guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+                        throw error("a macro needs a plain name: {% macro name() %}", line: tag.line)
+                    }
+                    let (body, end, after) = try parseNodes(block: .macro, trimLeading: tag.trimAfter)
+                    guard case .endmacro = end else { throw error("{% macro \(name)() %} is never closed with {% endmacro %}", line: tag.line) }
+                    nodes.append(.macro(name, body, line: tag.line))
+                    trimNextText = after
+                } else if words == "endmacro", block == .macro {
+                    return (nodes, .endmacro, tag.trimAfter)
+                } else {
                     throw error(
-                        "unsupported statement {% \(words) %}; models may use only {% if is_incremental() %} … {% endif %}",
+                        "unsupported statement {% \(words) %}; models may use only {% if is_incremental() %} … {% endif %} "
+                            + "and {% if target.type == '…' %} … {% elif … %} … {% else %} … {% endif %}",
                         line: tag.line)
                 }
                 continue
@@ -200,12 +385,14 @@ private struct TemplateParser {
             text.append(source[index])
             advance()
         }
-        flush(trimTrailing: false)
-        if insideIf { throw error("{% if is_incremental() %} is never closed with {% endif %}") }
-        return nodes
+        try flush(trimTrailing: false)
+        switch block {
+        case .ifIncremental: throw error("{% if is_incremental() %} is never closed with {% endif %}")
+        case .ifTarget: throw error("{% if target.type … %} is never closed with {% endif %}")
+        case .macro: return (nodes, nil, false)
+        case nil: return (nodes, nil, false)
+        }
     }
-
-    var lastTrimAfter = false
 }
 
 private struct ExpressionParser {

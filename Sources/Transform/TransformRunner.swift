@@ -198,7 +198,7 @@ public struct TransformRunner: Sendable {
     private func recordRun(modelsBuilt: Int) async {
         do {
             _ = try await database.execute(
-                "INSERT INTO \(relation("etl_transform_runs")) (finished_at, models_built) VALUES (\(dialect.parameterMarker(1)), \(dialect.parameterMarker(2)))",
+                bookkeepingSQL.recordRun,
                 [.timestamp(SQLTimestamp(microsecondsSinceEpoch: Int64(Date().timeIntervalSince1970 * 1_000_000))), .int(Int64(modelsBuilt))])
         } catch {
             logger.warning(
@@ -223,15 +223,37 @@ public struct TransformRunner: Sendable {
 
     // MARK: Models
 
+    /// The runner's own queries around the models (parameters: schema, then name).
+    struct BookkeepingSQL {
+        /// A relation's `table_type` (`BASE TABLE`, `VIEW`).
+        var relationType: String
+        /// A table's columns in order.
+        var columns: String
+        /// Notes a finished run (timestamp, models built).
+        var recordRun: String
+    }
+
+    var bookkeepingSQL: BookkeepingSQL {
+        let (p1, p2) = (dialect.parameterMarker(1), dialect.parameterMarker(2))
+        return BookkeepingSQL(
+            relationType: "SELECT table_type FROM information_schema.tables WHERE table_schema = \(p1) AND table_name = \(p2)",
+            columns: "SELECT column_name FROM information_schema.columns WHERE table_schema = \(p1) AND table_name = \(p2) ORDER BY ordinal_position",
+            recordRun: "INSERT INTO \(relation("etl_transform_runs")) (finished_at, models_built) VALUES (\(p1), \(p2))")
+    }
+
+    /// Counts a built table's rows.
+    func countSQL(_ name: String) -> String { "SELECT count(*) FROM \(relation(name))" }
+
     private func relationType(_ name: String) async throws -> String? {
         let result = try await database.query(
-            "SELECT table_type FROM information_schema.tables WHERE table_schema = \(dialect.parameterMarker(1)) AND table_name = \(dialect.parameterMarker(2))",
+            bookkeepingSQL.relationType,
             [.string(schema), .string(name)])
         return result.rows.first?.first?.stringValue
     }
 
     func render(_ model: DbtProject.Model, vars: [String: String], isIncremental: Bool) throws -> String {
-        let sql = try model.template.render(isIncremental: isIncremental) { call, line in
+        let context = JinjaTemplate.Context(isIncremental: isIncremental, targetType: dialect.dbtTargetType, macros: project.macros)
+        let sql = try model.template.render(context) { call, line in
             switch call.name {
             case "ref": return relation(call.arguments.last!.text!)
             case "source":
@@ -262,55 +284,119 @@ public struct TransformRunner: Sendable {
         }
     }
 
-    private func build(_ model: DbtProject.Model, vars: [String: String], fullRefresh: Bool) async throws -> (String, Int?) {
-        let existing = try await relationType(model.name)
+    /// The model's SQL as this runner sends it, Jinja rendered for this database (what
+    /// `dbt compile` writes). `isIncremental` renders the `is_incremental()` blocks.
+    public func compiledSQL(model name: String, vars: [String: String] = [:], isIncremental: Bool = false) throws -> String {
+        guard let model = project.models[name] else {
+            throw TransformError(.missingReference, "no model named '\(name)'")
+        }
+        var merged = project.vars
+        merged.merge(vars) { _, new in new }
+        return try render(model, vars: merged, isIncremental: isIncremental)
+    }
+
+    /// The statements that build `model` from its compiled `sql`, each list run in one
+    /// transaction: for a view or a full build (`columns` nil) one list; for an
+    /// incremental run two lists, staging the new rows, then replacing the rows of
+    /// `columns` by key. `existing` is the relation's current `table_type`, if any.
+    func materialization(
+        _ model: DbtProject.Model, sql: String, existing: String?, incrementalColumns columns: [String]?
+    ) -> [[Statement]] {
         let target = relation(model.name)
         let temporaryName = model.name + "__convai_tmp"
         let temporary = relation(temporaryName)
+        // CREATE TABLE … AS does not exist in T-SQL, and SELECT … INTO cannot wrap a
+        // model that starts with WITH (a CTE cannot be a derived table): as dbt-sqlserver
+        // does, the SQL goes into a view first and the table is copied from that.
+        func createTemporary() -> [Statement] {
+            guard dialect == .sqlserver else { return [Statement("CREATE TABLE \(temporary) AS\n\(sql)")] }
+            let view = relation(model.name + "__convai_tmp_vw")
+            return [
+                Statement("DROP VIEW IF EXISTS \(view)"),
+                Statement("CREATE VIEW \(view) AS\n\(sql)"),
+                Statement("SELECT * INTO \(temporary) FROM \(view)"),
+                Statement("DROP VIEW \(view)"),
+            ]
+        }
+        if model.materialization == .view {
+            var statements: [Statement] = []
+            if existing != nil, existing != "VIEW", let drop = dropStatement(model.name, type: existing) { statements.append(drop) }
+            if dialect == .sqlserver {
+                statements.append(Statement("CREATE OR ALTER VIEW \(target) AS\n\(sql)"))
+            } else {
+                statements.append(Statement("DROP VIEW IF EXISTS \(target)"))
+                statements.append(Statement("CREATE VIEW \(target) AS\n\(sql)"))
+            }
+            return [statements]
+        }
+        guard let columns else {
+            var statements = [Statement("DROP TABLE IF EXISTS \(temporary)")] + createTemporary()
+            if let drop = dropStatement(model.name, type: existing) { statements.append(drop) }
+            if dialect == .sqlserver {
+                let from = (dialect.quoteIdentifier(schema) + "." + dialect.quoteIdentifier(temporaryName)).replacing("'", with: "''")
+                statements.append(Statement("EXEC sp_rename N'\(from)', N'\(model.name.replacing("'", with: "''"))'"))
+            } else {
+                statements.append(Statement("ALTER TABLE \(temporary) RENAME TO \(dialect.quoteIdentifier(model.name))"))
+            }
+            return [statements]
+        }
+        let stage = [Statement("DROP TABLE IF EXISTS \(temporary)")] + createTemporary()
+        let columnList = columns.map(dialect.quoteIdentifier).joined(separator: ", ")
+        var statements: [Statement] = []
+        if !model.uniqueKey.isEmpty, !model.appendOnly {
+            let match = model.uniqueKey.map { key in
+                "\(temporary).\(dialect.quoteIdentifier(key)) = \(target).\(dialect.quoteIdentifier(key))"
+            }.joined(separator: " AND ")
+            statements.append(Statement("DELETE FROM \(target) WHERE EXISTS (SELECT 1 FROM \(temporary) WHERE \(match))"))
+        }
+        statements.append(Statement("INSERT INTO \(target) (\(columnList)) SELECT \(columnList) FROM \(temporary)"))
+        statements.append(Statement("DROP TABLE \(temporary)"))
+        return [stage, statements]
+    }
+
+    /// The SQL statements that would build model `name` (see `materialization`): a full
+    /// build when `existing` is nil, else as the current relation type says; an incremental
+    /// run needs the target's `columns`. For checking the SQL sent to an engine without one.
+    public func plannedStatements(
+        model name: String, existing: String? = nil, incrementalColumns: [String]? = nil, vars: [String: String] = [:]
+    ) throws -> [String] {
+        guard let model = project.models[name] else {
+            throw TransformError(.missingReference, "no model named '\(name)'")
+        }
+        let incremental = model.materialization == .incremental && incrementalColumns != nil
+        let sql = try compiledSQL(model: name, vars: vars, isIncremental: incremental)
+        return materialization(model, sql: sql, existing: existing, incrementalColumns: incremental ? incrementalColumns : nil)
+            .flatMap { $0.map(\.sql) }
+    }
+
+    private func build(_ model: DbtProject.Model, vars: [String: String], fullRefresh: Bool) async throws -> (String, Int?) {
+        let existing = try await relationType(model.name)
         switch model.materialization {
         case .view:
             let sql = try render(model, vars: vars, isIncremental: false)
-            var statements: [Statement] = []
-            if existing != nil, existing != "VIEW", let drop = dropStatement(model.name, type: existing) { statements.append(drop) }
-            statements.append(Statement("DROP VIEW IF EXISTS \(target)"))
-            statements.append(Statement("CREATE VIEW \(target) AS\n\(sql)"))
-            try await database.transaction(statements)
+            for statements in materialization(model, sql: sql, existing: existing, incrementalColumns: nil) {
+                try await database.transaction(statements)
+            }
             return ("view", nil)
         case .table, .incremental:
             let incremental = model.materialization == .incremental && existing != nil && existing != "VIEW" && !fullRefresh
             let sql = try render(model, vars: vars, isIncremental: incremental)
             if !incremental {
-                var statements = [
-                    Statement("DROP TABLE IF EXISTS \(temporary)"),
-                    Statement("CREATE TABLE \(temporary) AS\n\(sql)"),
-                ]
-                if let drop = dropStatement(model.name, type: existing) { statements.append(drop) }
-                statements.append(Statement("ALTER TABLE \(temporary) RENAME TO \(dialect.quoteIdentifier(model.name))"))
-                try await database.transaction(statements)
-                let rows = try await database.query("SELECT count(*) FROM \(target)").scalar?.intValue
+                for statements in materialization(model, sql: sql, existing: existing, incrementalColumns: nil) {
+                    try await database.transaction(statements)
+                }
+                let rows = try await database.query(countSQL(model.name)).scalar?.intValue
                 let action = model.materialization == .incremental ? "incremental (full)" : "table"
                 return (action, rows.map(Int.init))
             }
-            try await database.transaction([
-                Statement("DROP TABLE IF EXISTS \(temporary)"),
-                Statement("CREATE TABLE \(temporary) AS\n\(sql)"),
-            ])
             let columns = try await database.query(
-                "SELECT column_name FROM information_schema.columns WHERE table_schema = \(dialect.parameterMarker(1)) AND table_name = \(dialect.parameterMarker(2)) ORDER BY ordinal_position",
+                bookkeepingSQL.columns,
                 [.string(schema), .string(model.name)]
             ).rows.compactMap { $0.first?.stringValue }
-            let columnList = columns.map(dialect.quoteIdentifier).joined(separator: ", ")
-            var statements: [Statement] = []
-            if !model.uniqueKey.isEmpty, !model.appendOnly {
-                let match = model.uniqueKey.map { key in
-                    "\(temporary).\(dialect.quoteIdentifier(key)) = \(target).\(dialect.quoteIdentifier(key))"
-                }.joined(separator: " AND ")
-                statements.append(Statement("DELETE FROM \(target) WHERE EXISTS (SELECT 1 FROM \(temporary) WHERE \(match))"))
+            for statements in materialization(model, sql: sql, existing: existing, incrementalColumns: columns) {
+                try await database.transaction(statements)
             }
-            statements.append(Statement("INSERT INTO \(target) (\(columnList)) SELECT \(columnList) FROM \(temporary)"))
-            statements.append(Statement("DROP TABLE \(temporary)"))
-            try await database.transaction(statements)
-            let rows = try await database.query("SELECT count(*) FROM \(target)").scalar?.intValue
+            let rows = try await database.query(countSQL(model.name)).scalar?.intValue
             return ("incremental", rows.map(Int.init))
         case .ephemeral:
             throw TransformError(.unsupportedJinja, file: model.file, "ephemeral models are not supported")
@@ -324,14 +410,15 @@ public struct TransformRunner: Sendable {
         let base = relation(test.relation)
         let source = test.whereClause.map { "(SELECT * FROM \(base) WHERE \($0)) dbt_subquery" } ?? base
         // As in dbt, the column is inserted as written: it may be an expression such as
-        // `invoice_id || '-' || line_number`. It comes from the project, never from a user.
+        // `concat(invoice_id, '-', line_number)`. It comes from the project, never from a
+        // user. Derived tables name every column (as dbt's tests do): T-SQL requires it.
         let column = test.column
         switch test.kind {
         case .notNull:
             return Statement("SELECT count(*) FROM \(source) WHERE \(column) IS NULL")
         case .unique:
             return Statement(
-                "SELECT count(*) FROM (SELECT \(column) FROM \(source) WHERE \(column) IS NOT NULL GROUP BY \(column) HAVING count(*) > 1) dbt_failures")
+                "SELECT count(*) FROM (SELECT \(column) AS unique_field FROM \(source) WHERE \(column) IS NOT NULL GROUP BY \(column) HAVING count(*) > 1) dbt_failures")
         case .acceptedValues(let values):
             let placeholders = values.indices.map { dialect.parameterMarker($0 + 1) }.joined(separator: ", ")
             return Statement(
@@ -359,6 +446,19 @@ public struct TransformRunner: Sendable {
         } catch {
             let message = (error as? WarehouseError)?.message ?? "\(error)"
             return TestResult(name: test.name, file: test.file, status: .error, failures: 0, message: message)
+        }
+    }
+}
+
+extension SQLDialect {
+    /// dbt's `target.type` for this engine, as the dbt adapters name it (dbt-duckdb,
+    /// dbt-postgres, dbt-sqlserver, dbt-sqlite).
+    var dbtTargetType: String {
+        switch self {
+        case .duckdb: return "duckdb"
+        case .postgres: return "postgres"
+        case .sqlserver: return "sqlserver"
+        case .sqlite: return "sqlite"
         }
     }
 }

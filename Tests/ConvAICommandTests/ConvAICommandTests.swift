@@ -51,7 +51,7 @@ struct ConvAICommandTests {
             at: Self.packageRoot.appendingPathComponent("database"), to: folder.appendingPathComponent("database"))
         let transform = folder.appendingPathComponent("transform")
         try FileManager.default.createDirectory(at: transform, withIntermediateDirectories: true)
-        for item in ["dbt_project.yml", "models"] {
+        for item in ["dbt_project.yml", "models", "macros"] {
             try FileManager.default.copyItem(
                 at: Self.packageRoot.appendingPathComponent("transform/\(item)"), to: transform.appendingPathComponent(item))
         }

@@ -13,7 +13,7 @@ lines as (
         f.transaction_date,
         f.net_amount,
         t.code,
-        case when f.transaction_date > a.max_date - 90 then f.net_amount else 0 end as recent_net
+        case when f.transaction_date > {% if target.type == 'sqlserver' %}dateadd(day, -90, a.max_date){% else %}a.max_date - 90{% endif %} then f.net_amount else 0 end as recent_net
     from {{ ref('fact_sales_transactions') }} as f
     join {{ ref('dim_transaction_type') }} as t on t.transaction_type_id = f.transaction_type_id
     cross join as_of as a

@@ -3,11 +3,11 @@
 -- account_id NULL, which the not_null test reports).
 select
     CAST(o.outlet_id AS INTEGER) as customer_id,
-    CAST(o.outlet_name AS VARCHAR) as customer_name,
-    CAST(o.channel AS VARCHAR) as customer_type,
-    CAST(o.city AS VARCHAR) as city,
-    CAST(o.state AS VARCHAR) as state,
-    CAST(o.zone AS VARCHAR) as zone,
+    CAST(o.outlet_name AS {{ text_type() }}) as customer_name,
+    CAST(o.channel AS {{ text_type() }}) as customer_type,
+    CAST(o.city AS {{ text_type() }}) as city,
+    CAST(o.state AS {{ text_type() }}) as state,
+    CAST(o.zone AS {{ text_type() }}) as zone,
     CAST(d.dist_id AS INTEGER) as account_id,
     CAST(o.onboarded_on AS DATE) as onboarded_date
 from {{ ref('stg_outlets') }} as o

@@ -9,19 +9,23 @@ with lines as (
     from {{ ref('stg_primary_invoices') }}
     {% if is_incremental() %}
     where invoice_date >= coalesce(
-        (select max(invoice_date) - {{ var('incremental_lookback_days', 7) }} from {{ this }}),
+        (select {% if target.type == 'sqlserver' %}dateadd(day, -{{ var('incremental_lookback_days', 7) }}, max(invoice_date)){% else %}max(invoice_date) - {{ var('incremental_lookback_days', 7) }}{% endif %} from {{ this }}),
         CAST('1900-01-01' AS DATE))
     {% endif %}
 )
 select
-    CAST(l.invoice_no AS VARCHAR) as invoice_id,
+    CAST(l.invoice_no AS {{ text_type() }}) as invoice_id,
     CAST(l.line_no AS INTEGER) as line_number,
     CAST(l.invoice_date AS DATE) as invoice_date,
+{% if target.type == 'sqlserver' %}
+    CAST(year(l.invoice_date) * 10000 + month(l.invoice_date) * 100 + day(l.invoice_date) AS INTEGER) as date_key,
+{% else %}
     CAST(extract(year from l.invoice_date) * 10000 + extract(month from l.invoice_date) * 100 + extract(day from l.invoice_date) AS INTEGER) as date_key,
+{% endif %}
     CAST(d.dist_id AS INTEGER) as account_id,
     CAST(p.product_id AS INTEGER) as product_id,
-    CAST(l.warehouse_code AS VARCHAR) as seller_warehouse_code,
-    CAST(l.warehouse_name AS VARCHAR) as seller_warehouse_name,
+    CAST(l.warehouse_code AS {{ text_type() }}) as seller_warehouse_code,
+    CAST(l.warehouse_name AS {{ text_type() }}) as seller_warehouse_name,
     CAST(l.qty AS INTEGER) as quantity,
     CAST(l.gross_value AS DECIMAL(14, 2)) as gross_amount,
     CAST(l.net_value AS DECIMAL(14, 2)) as net_amount,

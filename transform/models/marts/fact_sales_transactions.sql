@@ -12,14 +12,18 @@ with lines as (
     from {{ ref('stg_secondary_sales') }}
     {% if is_incremental() %}
     where bill_date >= coalesce(
-        (select max(transaction_date) - {{ var('incremental_lookback_days', 7) }} from {{ this }}),
+        (select {% if target.type == 'sqlserver' %}dateadd(day, -{{ var('incremental_lookback_days', 7) }}, max(transaction_date)){% else %}max(transaction_date) - {{ var('incremental_lookback_days', 7) }}{% endif %} from {{ this }}),
         CAST('1900-01-01' AS DATE))
     {% endif %}
 )
 select
     CAST(l.line_id AS BIGINT) as transaction_id,
     CAST(l.bill_date AS DATE) as transaction_date,
+{% if target.type == 'sqlserver' %}
+    CAST(year(l.bill_date) * 10000 + month(l.bill_date) * 100 + day(l.bill_date) AS INTEGER) as date_key,
+{% else %}
     CAST(extract(year from l.bill_date) * 10000 + extract(month from l.bill_date) * 100 + extract(day from l.bill_date) AS INTEGER) as date_key,
+{% endif %}
     CAST(o.outlet_id AS INTEGER) as customer_id,
     CAST(d.dist_id AS INTEGER) as account_id,
     CAST(p.product_id AS INTEGER) as product_id,
