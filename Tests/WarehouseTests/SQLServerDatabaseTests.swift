@@ -381,18 +381,19 @@ struct SQLServerLibraryTests {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
-    @Test("a closed port fails fast with an error naming host, port and database, never the password")
+    // A hang guard, not a speed assertion: the login timeout (5 s) ends the attempt, and a
+    // busy machine may take longer than that to report it.
+    @Test(
+        "a closed port fails within the login timeout with an error naming host, port and database, never the password",
+        .timeLimit(.minutes(1)))
     func closedPortFails() async throws {
         let port = try Self.closedPort()
         let configuration = SQLServerConfiguration(
             host: "127.0.0.1", port: port, user: "sa", password: "NotTheRealPassword1", database: "convai",
             loginTimeoutSeconds: 5)
-        let clock = ContinuousClock()
-        let start = clock.now
         let error = await #expect(throws: WarehouseError.self) {
             _ = try await SQLServerDatabase.connect(configuration: configuration)
         }
-        #expect(clock.now - start < .seconds(10))
         #expect(error?.code == .connectionFailed)
         let message = error?.message ?? ""
         #expect(message.contains("127.0.0.1:\(port)"))
