@@ -87,6 +87,15 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "Observability",
+            dependencies: [
+                "Warehouse",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "SampleData",
             dependencies: ["Warehouse"],
             swiftSettings: strictSettings
@@ -116,6 +125,7 @@ let package = Package(
                 "Server",
                 "Conversation",
                 "Semantic",
+                "Observability",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -171,6 +181,11 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Yams", package: "Yams"),
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ObservabilityTests",
+            dependencies: ["Observability", "Warehouse", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
         .testTarget(
