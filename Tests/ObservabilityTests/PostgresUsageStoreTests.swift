@@ -51,7 +51,9 @@ struct PostgresUsageStoreTests {
     @Test("roll-ups equal raw totals; the tracker's concurrent recordings all land")
     func rollupAndTracker() async throws {
         try await PostgresTestServer.withDatabase { database, settings in
-            let store = try await UsageStore.postgres(database, logger: Fixtures.logger)
+            // The random events are dated around 2025-06-30; a long retention keeps the
+            // tracker's start-up purge from deleting them.
+            let store = try await UsageStore.postgres(database, retentionDays: 100_000, logger: Fixtures.logger)
             let events = Fixtures.randomEvents(3_000, seed: 7)
             for start in stride(from: 0, to: events.count, by: 1_000) {
                 try await store.write(Array(events[start..<start + 1_000]), pricing: try Fixtures.pricing)

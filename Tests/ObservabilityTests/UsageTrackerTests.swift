@@ -37,7 +37,7 @@ struct UsageTrackerTests {
                 throw PlannedFailure()
             }
         }
-        let answer = try await tracker.track(UsageEvent(kind: .apiQuery, tenant: "itc", user: "u2")) { event -> String in
+        let answer = await tracker.track(UsageEvent(kind: .apiQuery, tenant: "itc", user: "u2")) { event -> String in
             event.outcome = .clarification
             event.rows = 3
             event.parseMs = 0.5
