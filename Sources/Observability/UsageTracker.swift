@@ -15,7 +15,7 @@ import Synchronization
 /// A batch whose write fails is retried once, then counted in ``failedCount`` and logged.
 public final class UsageTracker: Sendable {
     private struct State: ~Copyable {
-        var buffer: [UsageEvent] = []
+        var buffer = EventQueue()
         var recorded = 0
         var dropped = 0
         var written = 0
@@ -56,7 +56,7 @@ public final class UsageTracker: Sendable {
             if state.closed || state.buffer.count >= capacity {
                 state.dropped += 1
             } else {
-                state.buffer.append(event)
+                state.buffer.append(event, chunkSize: batchSize)
                 state.recorded += 1
             }
         }
@@ -93,7 +93,7 @@ public final class UsageTracker: Sendable {
             // shutdown() never closes the store under a write it did not see.
             let (batch, stop) = state.withLock { state -> ([UsageEvent], Bool) in
                 guard !state.closed else { return ([], true) }
-                let batch = Self.take(&state.buffer, max: batchSize)
+                let batch = state.buffer.takeFirstChunk()
                 if !batch.isEmpty { state.storeWork += 1 }
                 return (batch, false)
             }
@@ -121,15 +121,15 @@ public final class UsageTracker: Sendable {
     /// Writes everything queued now, in batches; throws the first write error (those
     /// events are counted in ``failedCount``). Does nothing after ``shutdown()``.
     public func flush() async throws {
-        let pending = state.withLock { state -> [UsageEvent] in
+        let pending = state.withLock { state -> [[UsageEvent]] in
             guard !state.closed else { return [] }
-            let pending = Self.take(&state.buffer, max: Int.max)
+            let pending = state.buffer.takeAll()
             if !pending.isEmpty { state.storeWork += 1 }
             return pending
         }
         guard !pending.isEmpty else { return }
         defer { endStoreWork() }
-        try await write(pending)
+        try await write(pending.flatMap { $0 })
     }
 
     /// Stops accepting events, writes everything still queued, waits for a write in
@@ -138,11 +138,11 @@ public final class UsageTracker: Sendable {
     public func shutdown() async {
         let (pending, wasClosed) = state.withLock { state in
             defer { state.closed = true }
-            return (Self.take(&state.buffer, max: Int.max), state.closed)
+            return (state.buffer.takeAll(), state.closed)
         }
         guard !wasClosed else { return }
         do {
-            try await write(pending)
+            try await write(pending.flatMap { $0 })
         } catch {
             logger.error("usage events lost at shutdown", metadata: ["error": "\(error)"])
         }
@@ -210,16 +210,6 @@ public final class UsageTracker: Sendable {
         return Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
     }
 
-    private static func take(_ buffer: inout [UsageEvent], max: Int) -> [UsageEvent] {
-        if buffer.count <= max {
-            defer { buffer = [] }
-            return buffer
-        }
-        let head = Array(buffer.prefix(max))
-        buffer.removeFirst(max)
-        return head
-    }
-
     private func write(_ events: [UsageEvent]) async throws {
         var start = 0
         while start < events.count {
@@ -254,5 +244,38 @@ public final class UsageTracker: Sendable {
             state.withLock { $0.failed += batch.count }
             logger.error("usage events lost: write failed twice", metadata: ["error": "\(error)", "usage.lost": "\(batch.count)"])
         }
+    }
+}
+
+/// The queue as chunks of at most one batch each: an append never copies more than one
+/// chunk's worth (a chunk is allocated at full size when started), and the writer takes
+/// whole chunks, so the lock is held only for O(1) work on the request path.
+struct EventQueue {
+    private var chunks: [[UsageEvent]] = []
+    private(set) var count = 0
+
+    mutating func append(_ event: UsageEvent, chunkSize: Int) {
+        if chunks.isEmpty || chunks[chunks.count - 1].count >= chunkSize {
+            var chunk: [UsageEvent] = []
+            chunk.reserveCapacity(chunkSize)
+            chunks.append(chunk)
+        }
+        chunks[chunks.count - 1].append(event)
+        count += 1
+    }
+
+    mutating func takeFirstChunk() -> [UsageEvent] {
+        guard !chunks.isEmpty else { return [] }
+        let first = chunks.removeFirst()
+        count -= first.count
+        return first
+    }
+
+    mutating func takeAll() -> [[UsageEvent]] {
+        defer {
+            chunks = []
+            count = 0
+        }
+        return chunks
     }
 }
