@@ -196,11 +196,14 @@ public final class UsageStore: Sendable {
 
         var statements = insertStatements(table: "usage_events", columns: Self.eventColumns, rows: rows)
         let greatest = dialect == .postgres ? "GREATEST" : "MAX"
+        // Roll-up rows go in key order (the primary key's), so that two server instances
+        // writing at once lock shared rows in the same order instead of deadlocking.
         statements += upsertStatements(
             table: "usage_rollup", keyColumns: ["day", "tenant", "dimension", "member"],
             sumColumns: Self.rollupCounters + ["latency_sum_ms"] + LatencyHistogram.columns,
             extra: [("latency_max_ms", "\(greatest)(usage_rollup.latency_max_ms, excluded.latency_max_ms)")],
-            rows: rollup.map { key, counts in
+            rows: rollup.sorted { ($0.key.tenant, $0.key.dimension, $0.key.day, $0.key.member) < ($1.key.tenant, $1.key.dimension, $1.key.day, $1.key.member) }
+                .map { key, counts in
                 [.int(key.day), .string(key.tenant), .string(key.dimension), .string(key.member)]
                     + counts.values + [.double(counts.latencySumMs)] + counts.histogram.counts.map { .int($0) }
                     + [.double(counts.latencyMaxMs)]
@@ -208,18 +211,21 @@ public final class UsageStore: Sendable {
         statements += upsertStatements(
             table: "usage_users", keyColumns: ["day", "tenant", "department", "customer", "user_id"],
             sumColumns: ["queries"], extra: [],
-            rows: users.map { key, queries in
+            rows: users.sorted { ($0.key.tenant, $0.key.day, $0.key.department, $0.key.customer, $0.key.user) < ($1.key.tenant, $1.key.day, $1.key.department, $1.key.customer, $1.key.user) }
+                .map { key, queries in
                 [.int(key.day), .string(key.tenant), .string(key.department), .string(key.customer), .string(key.user), .int(queries)]
             })
         statements += upsertStatements(
             table: "usage_models", keyColumns: ["day", "tenant", "provider", "model"], sumColumns: Self.modelCounters,
             extra: [],
-            rows: models.map { key, counts in
+            rows: models.sorted { ($0.key.tenant, $0.key.day, $0.key.provider, $0.key.model) < ($1.key.tenant, $1.key.day, $1.key.provider, $1.key.model) }
+                .map { key, counts in
                 [.int(key.day), .string(key.tenant), .string(key.provider), .string(key.model)] + counts.values
             })
         statements += upsertStatements(
             table: "usage_questions", keyColumns: ["day", "tenant", "question"], sumColumns: ["queries"], extra: [],
-            rows: questions.map { key, queries in [.int(key.day), .string(key.tenant), .string(key.question), .int(queries)] })
+            rows: questions.sorted { ($0.key.tenant, $0.key.day, $0.key.question) < ($1.key.tenant, $1.key.day, $1.key.question) }
+                .map { key, queries in [.int(key.day), .string(key.tenant), .string(key.question), .int(queries)] })
         try await database.transaction(statements)
     }
 
