@@ -89,6 +89,15 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "Observability",
+            dependencies: [
+                "Warehouse",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "SampleData",
             dependencies: ["Warehouse"],
             swiftSettings: strictSettings
@@ -120,6 +129,7 @@ let package = Package(
                 "Server",
                 "Conversation",
                 "Semantic",
+                "Observability",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -176,6 +186,11 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Yams", package: "Yams"),
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ObservabilityTests",
+            dependencies: ["Observability", "Warehouse", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
         .testTarget(
