@@ -108,6 +108,7 @@ let package = Package(
                 "Warehouse",
                 "Semantic",
                 "Conversation",
+                "Observability",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -156,6 +157,7 @@ let package = Package(
                 "SampleData",
                 "Transform",
                 "Conversation",
+                "Observability",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -200,7 +202,10 @@ let package = Package(
         ),
         .testTarget(
             name: "ConvAICommandTests",
-            dependencies: ["convai", "Server"],
+            dependencies: [
+                "convai", "Server", "Warehouse", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: strictSettings
         ),
     ]

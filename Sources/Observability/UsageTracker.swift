@@ -28,8 +28,10 @@ public final class UsageTracker: Sendable {
     }
 
     private let state = Mutex(State())
-    private let store: UsageStore
-    private let pricing: PricingTable
+    /// Where events are written; the read side (``UsageReport``) reads the same store.
+    public let store: UsageStore
+    /// The prices events are costed with (also for metrics that show cost as it happens).
+    public let pricing: PricingTable
     private let capacity: Int
     private let batchSize: Int
     private let flushInterval: Duration
@@ -185,7 +187,9 @@ public final class UsageTracker: Sendable {
     /// TrackedQuery: times `body`, records `event` with its total latency and outcome
     /// (as `body` left it, `.answered` by default), or, when `body` throws, with outcome
     /// `.error` and the error's type name as `errorClass`, then rethrows. `body` may fill
-    /// in the event (timings, rows, LLM usage, a clarification outcome).
+    /// in the event (timings, rows, LLM usage, a clarification outcome); a body that marks
+    /// the event `.rejected` before throwing (bad input, the client's fault) keeps that
+    /// outcome.
     public func track<T: Sendable>(_ event: UsageEvent, _ body: (inout UsageEvent) async throws -> T) async rethrows -> T {
         var event = event
         let start = ContinuousClock.now
@@ -196,7 +200,7 @@ public final class UsageTracker: Sendable {
             return result
         } catch {
             event.totalMs = Self.milliseconds(since: start)
-            event.outcome = .error
+            if event.outcome != .rejected { event.outcome = .error }
             event.errorClass = event.errorClass ?? String(describing: type(of: error))
             record(event)
             throw error

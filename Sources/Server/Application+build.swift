@@ -1,6 +1,7 @@
 public import Hummingbird
 public import Logging
 public import Conversation
+public import Observability
 public import Warehouse
 import NIOCore
 import ServiceLifecycle
@@ -12,6 +13,8 @@ import ServiceLifecycle
 ///   - semantic: the tenants' models; loaded from the configuration when nil.
 ///   - sessions: where conversations are kept; `data/sessions.sqlite` under the root when nil.
 ///   - llmProviders: the tenants' LLMs; made from the configuration when nil.
+///   - tracker: where usage is recorded; made from the configuration (and shut down with
+///     the application) when nil.
 ///   - today: the date relative date ranges are resolved against (UTC today by default).
 ///   - onServerRunning: called with the bound port once the server listens (the port may
 ///     have been chosen by the system when configured as 0).
@@ -22,6 +25,7 @@ public func buildApplication(
     semantic: SemanticCatalog? = nil,
     sessions: SessionStore? = nil,
     llmProviders: [String: any LLMProvider]? = nil,
+    tracker: UsageTracker? = nil,
     today: @escaping @Sendable () -> SQLDate = { SQLDate.todayUTC() },
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
@@ -29,6 +33,14 @@ public func buildApplication(
     let authority = try await TokenAuthority(secret: try configuration.jwtSecret(), tenants: tenants.tenantIDs)
     let router = Router()
     let metrics = ServerMetrics()
+    var services: [any Service] = []
+    let usage: UsageTracker
+    if let tracker {
+        usage = tracker
+    } else {
+        usage = try await UsageTracker.make(configuration: configuration, logger: logger)
+        services.append(UsageTrackerService(tracker: usage))
+    }
     router.add(middleware: LogRequestsMiddleware(.info))
     router.add(middleware: MetricsMiddleware(metrics: metrics, authority: authority))
     // Cube serves its REST API to browser clients on other origins (its JavaScript client
@@ -43,10 +55,11 @@ public func buildApplication(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
             body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.exposition(pools: tenants.usage()))))
     }
-    CubeAPIController(tenants: tenants, semantic: semantic, authority: authority, today: today, logger: logger)
-        .register(on: router)
+    CubeAPIController(
+        tenants: tenants, semantic: semantic, authority: authority, today: today, logger: logger, tracker: usage
+    ).register(on: router)
+    UsageController(report: UsageReport(store: usage.store), authority: authority).register(on: router)
     let sessionStore: SessionStore
-    var services: [any Service] = []
     if let sessions {
         sessionStore = sessions
     } else {
@@ -55,6 +68,7 @@ public func buildApplication(
     }
     let conversation = ConversationService(
         tenants: tenants, semantic: semantic, sessions: sessionStore, today: today, logger: logger, metrics: metrics,
+        tracker: usage,
         llmProviders: llmProviders ?? ConversationService.llmProviders(configuration: configuration, logger: logger))
     AskController(service: conversation, authority: authority, logger: logger).register(on: router)
     return Application(

@@ -42,8 +42,41 @@ public struct ConvAIConfiguration: Sendable {
         enum CodingKeys: String, CodingKey { case jwtSecret = "jwt_secret" }
     }
 
+    /// Where usage events go (`observability:`): the SQLite file `data/usage.sqlite` under
+    /// the root by default, or a PostgreSQL database shared by several server instances.
+    public struct ObservabilitySettings: Sendable, Hashable, Decodable {
+        /// A PostgreSQL URL (`${USAGE_PG_URL}`); nil keeps the SQLite file.
+        public var postgresURL: String?
+        /// Days of raw events kept (the daily roll-up is kept as long).
+        public var retentionDays: Int
+
+        /// Makes settings.
+        public init(postgresURL: String? = nil, retentionDays: Int = 400) {
+            self.postgresURL = postgresURL
+            self.retentionDays = retentionDays
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case postgresURL = "postgres_url"
+            case retentionDays = "retention_days"
+        }
+
+        /// Decodes, with the defaults above.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            postgresURL = try container.decodeIfPresent(String.self, forKey: .postgresURL)
+            retentionDays = try container.decodeIfPresent(Int.self, forKey: .retentionDays) ?? 400
+            guard retentionDays > 0 else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .retentionDays, in: container, debugDescription: "retention_days must be positive")
+            }
+        }
+    }
+
     /// HTTP server settings.
     public var server: ServerSettings
+    /// Usage tracking settings.
+    public var observability: ObservabilitySettings
     /// Token settings.
     public var auth: AuthSettings
     /// The tenants, sorted by id, with database paths resolved against ``root``.
@@ -57,8 +90,9 @@ public struct ConvAIConfiguration: Sendable {
     /// Makes a configuration directly (tests, embedding).
     public init(
         server: ServerSettings = .init(), auth: AuthSettings = .init(), tenants: [TenantConfiguration], root: String,
-        llm: [String: LLMConfiguration] = [:]
+        llm: [String: LLMConfiguration] = [:], observability: ObservabilitySettings = .init()
     ) {
+        self.observability = observability
         self.server = server
         self.auth = auth
         self.tenants = tenants.sorted { $0.id < $1.id }
@@ -68,6 +102,7 @@ public struct ConvAIConfiguration: Sendable {
 
     private struct File: Decodable {
         var server: ServerSettings?
+        var observability: ObservabilitySettings?
         var auth: AuthSettings?
         var root: String?
         var tenants: [String: TenantConfiguration]
@@ -108,13 +143,20 @@ public struct ConvAIConfiguration: Sendable {
             auth: file.auth ?? .init(),
             tenants: file.tenants.values.map { $0.resolvingPaths(against: rootPath) },
             root: rootPath,
-            llm: conversation.tenants.compactMapValues(\.llm))
+            llm: conversation.tenants.compactMapValues(\.llm),
+            observability: file.observability ?? .init())
     }
 
     static func isValidTenantID(_ id: String) -> Bool {
         !id.isEmpty && id.count <= 64
             && id.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" }
     }
+
+    /// The SQLite file holding usage events, unless `observability.postgres_url` is set.
+    public var usageStorePath: String { URL(fileURLWithPath: root).appendingPathComponent("data/usage.sqlite").path }
+
+    /// LLM prices per model (`config/llm_pricing.yaml`).
+    public var pricingPath: String { URL(fileURLWithPath: root).appendingPathComponent("config/llm_pricing.yaml").path }
 
     /// The SQLite file holding conversation sessions.
     public var sessionStorePath: String { URL(fileURLWithPath: root).appendingPathComponent("data/sessions.sqlite").path }

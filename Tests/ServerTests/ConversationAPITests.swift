@@ -5,6 +5,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOCore
+import Observability
 import Server
 import Testing
 import Warehouse
@@ -271,6 +272,67 @@ extension ConversationAPITests {
         _ = try await database.execute("DELETE FROM dim_product WHERE product_id = 990001", [])
         try await sessions.close()
         await router.closeAll()
+    }
+}
+
+extension ConversationAPITests {
+    @Test func everyQuestionIsRecordedAndReadBackByRole() async throws {
+        let logger = Logger(label: "test")
+        let pricing = try PricingTable.parse(
+            yaml: """
+                prices:
+                  - {provider: openai, model: gpt-test, starts: 2024-01-01, input: 2.50, cached_input: 1.25, output: 10.00}
+                """)
+        let tracker = UsageTracker(store: try await UsageStore.sqlite(path: nil, logger: logger), pricing: pricing, logger: logger)
+        let requests = RequestLog()
+        try await Self.fakeOpenAI(requests: requests).test(.live) { llm in
+            let port = try #require(llm.port)
+            let provider = try LLMProviders.make(
+                LLMConfiguration(provider: .openai, model: "gpt-test", endpoint: "http://127.0.0.1:\(port)/v1", apiKeyEnv: "TEST_KEY"),
+                environment: ["TEST_KEY": "sk-test"], httpClient: .shared)
+            try await SampleTenants.shared.withClient(llmProviders: ["itc": provider], tracker: tracker) { client in
+                func ask(_ question: String, department: String) async throws -> JSONResponse {
+                    let body = String(
+                        decoding: try JSONSerialization.data(withJSONObject: ["question": question, "asOf": SampleTenants.asOf]),
+                        as: UTF8.self)
+                    let token = try await SampleTenants.token("itc", user: "u-\(department)", department: department, customer: "kirana-club")
+                    return try await client.call("/api/v1/ask", token: token, body: body)
+                }
+                #expect(try await ask("net sales last month", department: "sales")["status"] as? String == "answered")
+                #expect(try await ask("top 3 brands last month", department: "sales")["status"] as? String == "answered")
+                #expect(try await ask("show me sales", department: "sales")["status"] as? String == "needs_clarification")
+                #expect(try await ask("how did the zorblax campaign do last month", department: "sales")["source"] as? String == "llm")
+                #expect(try await ask("   ", department: "sales").status == .badRequest)
+                #expect(try await ask("net sales this month", department: "finance")["status"] as? String == "answered")
+                try await tracker.flush()
+
+                let admin = try await SampleTenants.token("itc", user: "boss", role: "admin")
+                let summary = try await client.call("/api/v1/metrics/summary?by=department&days=7", method: .get, token: admin)
+                #expect(summary.status == .ok, "\(summary.text)")
+                let rows = summary["rows"] as? [[String: Any]] ?? []
+                let sales = try #require(rows.first { $0["key"] as? String == "sales" }, "\(summary.text)")
+                #expect(sales["queries"] as? Int == 5)
+                #expect(sales["answered"] as? Int == 3)
+                #expect(sales["clarifications"] as? Int == 1)
+                #expect(sales["rejected"] as? Int == 1)
+                #expect(sales["llmCalls"] as? Int == 1)
+                #expect(sales["inputTokens"] as? Int == 1200)
+                // (200 × 2.50 + 1000 × 1.25 + 60 × 10.00) / 1,000,000 USD, exactly.
+                #expect(sales["costUSD"] as? String == "0.00235")
+                #expect(rows.first { $0["key"] as? String == "finance" }?["queries"] as? Int == 1)
+                let byCustomer = try await client.call("/api/v1/metrics/summary?by=customer&days=7", method: .get, token: admin)
+                #expect((byCustomer["rows"] as? [[String: Any]])?.first?["key"] as? String == "kirana-club")
+                let models = try await client.call("/api/v1/metrics/cost-by-model?days=7", method: .get, token: admin)
+                #expect((models["models"] as? [[String: Any]])?.first?["costUSD"] as? String == "0.00235", "\(models.text)")
+
+                let manager = try await SampleTenants.token("itc", role: "manager")
+                let refused = try await client.call("/api/v1/metrics/summary", method: .get, token: manager)
+                #expect(refused.status == .forbidden)
+                let badDays = try await client.call("/api/v1/metrics/daily?days=0", method: .get, token: admin)
+                #expect(badDays.status == .badRequest)
+            }
+        }
+        await tracker.shutdown()
     }
 }
 

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import Observability
 import SampleData
 import Server
 import Transform
@@ -58,13 +59,14 @@ actor SampleTenants {
     /// Runs `body` against a fresh application over the seeded tenants; sessions live in the
     /// shared root, so a second call sees the first one's sessions (a restart).
     func withClient(
-        llmProviders: [String: any LLMProvider] = [:], _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void
+        llmProviders: [String: any LLMProvider] = [:], tracker: UsageTracker? = nil,
+        _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void
     ) async throws {
         let configuration = try await configuration()
         let router = TenantRouter(tenants: configuration.tenants, logger: Logger(label: "test"))
         let app = try await buildApplication(
             configuration: configuration, tenants: router, logger: Logger(label: "test"), llmProviders: llmProviders,
-            today: { SQLDate(iso: Self.asOf)! })
+            tracker: tracker, today: { SQLDate(iso: Self.asOf)! })
         do {
             try await app.test(.router, body)
         } catch {
@@ -75,10 +77,15 @@ actor SampleTenants {
     }
 
     /// A token for `tenant`'s `user`.
-    static func token(_ tenant: String, user: String = "manager-1") async throws -> String {
+    static func token(
+        _ tenant: String, user: String = "manager-1", role: String = "manager", department: String? = nil,
+        customer: String? = nil
+    ) async throws -> String {
         let authority = try await TokenAuthority(secret: secret, tenants: [tenant])
         return try await authority.mint(
-            AccessClaims(tenant: tenant, subject: user, role: "manager", expiresAt: Date().addingTimeInterval(3600)))
+            AccessClaims(
+                tenant: tenant, subject: user, role: role, department: department, customer: customer,
+                expiresAt: Date().addingTimeInterval(3600)))
     }
 }
 

@@ -18,6 +18,9 @@ public struct AccessClaims: JWTPayload, Sendable, Equatable {
     public var department: String?
     /// The user's sales territory, if the role is bounded by one.
     public var territory: String?
+    /// The customer (an account of the tenant) the user acts for, if any: usage is broken
+    /// down by it.
+    public var customer: String?
     /// When the token was minted.
     public var iat: IssuedAtClaim?
     /// When the token stops being valid.
@@ -26,8 +29,9 @@ public struct AccessClaims: JWTPayload, Sendable, Equatable {
     /// Makes claims.
     public init(
         tenant: String, subject: String, role: String, department: String? = nil, territory: String? = nil,
-        issuedAt: Date = Date(), expiresAt: Date
+        customer: String? = nil, issuedAt: Date = Date(), expiresAt: Date
     ) {
+        self.customer = customer
         self.tenant = tenant
         self.sub = SubjectClaim(value: subject)
         self.role = role

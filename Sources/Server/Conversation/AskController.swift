@@ -47,7 +47,7 @@ struct AskController: Sendable {
         guard let question = body.question else { throw ConversationRequestError.badRequest("question is required") }
         return try await service.ask(
             tenant: claims.tenant, user: claims.sub.value, question: question, sessionId: body.sessionId,
-            asOf: try Self.asOf(body.asOf))
+            asOf: try Self.asOf(body.asOf), department: claims.department, customer: claims.customer)
     }
 
     private func clarify(_ request: Request, _ claims: AccessClaims) async throws -> ConversationService.Reply {
@@ -59,7 +59,8 @@ struct AskController: Sendable {
         for choice in body.choices ?? [] { answers[choice.dimension] = choice.option }
         return try await service.clarify(
             tenant: claims.tenant, user: claims.sub.value, sessionId: sessionId, answers: answers,
-            question: body.question, asOf: try Self.asOf(body.asOf))
+            question: body.question, asOf: try Self.asOf(body.asOf), department: claims.department,
+            customer: claims.customer)
     }
 
     static func asOf(_ text: String?) throws -> SQLDate? {

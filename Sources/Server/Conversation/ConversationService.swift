@@ -1,4 +1,5 @@
 public import Conversation
+public import Observability
 import AsyncHTTPClient
 public import Foundation
 public import Logging
@@ -37,6 +38,8 @@ public actor ConversationService {
     let logger: Logger
     /// Where outcomes and LLM tokens are counted, if anywhere.
     let metrics: ServerMetrics?
+    /// Where every question is recorded (who, what, outcome, timings, tokens), if anywhere.
+    let tracker: UsageTracker?
     /// Per tenant, the LLM asked when the parser does not understand a question.
     let llmProviders: [String: any LLMProvider]
     private var states: [String: Task<TenantState, any Error>] = [:]
@@ -49,10 +52,11 @@ public actor ConversationService {
     public init(
         tenants: TenantRouter, semantic: SemanticCatalog, sessions: SessionStore,
         today: @escaping @Sendable () -> SQLDate = { SQLDate.todayUTC() }, logger: Logger,
-        metrics: ServerMetrics? = nil, llmProviders: [String: any LLMProvider] = [:],
+        metrics: ServerMetrics? = nil, tracker: UsageTracker? = nil, llmProviders: [String: any LLMProvider] = [:],
         transformCheckInterval: Duration = .seconds(30)
     ) {
         self.metrics = metrics
+        self.tracker = tracker
         self.llmProviders = llmProviders
         self.transformCheckInterval = transformCheckInterval
         self.tenants = tenants
@@ -149,40 +153,83 @@ public actor ConversationService {
 
     /// Answers `question` for `user` of `tenant`, continuing `sessionId` when given and alive.
     public func ask(
-        tenant: String, user: String, question: String, sessionId: String?, asOf: SQLDate?
+        tenant: String, user: String, question: String, sessionId: String?, asOf: SQLDate?,
+        department: String? = nil, customer: String? = nil
     ) async throws -> Reply {
         let trimmed = question.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty else { throw ConversationRequestError.badRequest("the question is empty") }
-        guard trimmed.count <= 1000 else { throw ConversationRequestError.badRequest("the question is longer than 1000 characters") }
-        await refreshIfTransformed(tenant)
-        let state = try await state(for: tenant)
-        var session = try await openSession(sessionId, tenant: tenant, user: user)
-        let asOf = asOf ?? today()
-        let validation = state.validator.validate(trimmed, asOf: asOf, previous: session.lastIntent)
-        return try await respond(validation, question: trimmed, asOf: asOf, state: state, session: &session)
+        let event = UsageEvent(
+            kind: .ask, tenant: tenant, user: user, department: department, customer: customer, question: trimmed)
+        return try await tracked(event) { event in
+            guard !trimmed.isEmpty else { throw ConversationRequestError.badRequest("the question is empty") }
+            guard trimmed.count <= 1000 else {
+                throw ConversationRequestError.badRequest("the question is longer than 1000 characters")
+            }
+            await refreshIfTransformed(tenant)
+            let state = try await state(for: tenant)
+            var session = try await openSession(sessionId, tenant: tenant, user: user)
+            let asOf = asOf ?? today()
+            let started = ContinuousClock.now
+            let validation = state.validator.validate(trimmed, asOf: asOf, previous: session.lastIntent)
+            event.parseMs = Self.milliseconds(since: started)
+            return try await respond(
+                validation, question: trimmed, asOf: asOf, state: state, session: &session, event: &event)
+        }
+    }
+
+    /// Records `event` around `body` when a tracker is set: bad requests as rejected,
+    /// failures as errors with their type, the rest as `body` left the outcome.
+    private func tracked(_ event: UsageEvent, _ body: (inout UsageEvent) async throws -> Reply) async throws -> Reply {
+        guard let tracker else {
+            var event = event
+            return try await body(&event)
+        }
+        return try await tracker.track(event) { event in
+            do {
+                return try await body(&event)
+            } catch let error as ConversationRequestError {
+                // A request the client can fix is a rejection, not a failure of ConvAI.
+                event.outcome = .rejected
+                event.errorClass = "ConversationRequestError"
+                throw error
+            }
+        }
+    }
+
+    static func milliseconds(since start: ContinuousClock.Instant) -> Double {
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
     }
 
     /// Applies the user's choices (by clarification dimension) to the session's pending
     /// question, or to `question` when given, and answers the refined question.
     public func clarify(
-        tenant: String, user: String, sessionId: String, answers: [String: String], question: String?, asOf: SQLDate?
+        tenant: String, user: String, sessionId: String, answers: [String: String], question: String?, asOf: SQLDate?,
+        department: String? = nil, customer: String? = nil
     ) async throws -> Reply {
-        let state = try await state(for: tenant)
-        guard var session = try await sessions.session(id: sessionId, tenant: tenant, user: user) else {
-            throw ConversationRequestError.notFound("no live session \(sessionId) for this user; ask the question again")
+        let event = UsageEvent(
+            kind: .ask, tenant: tenant, user: user, department: department, customer: customer, question: question)
+        return try await tracked(event) { event in
+            let state = try await state(for: tenant)
+            guard var session = try await sessions.session(id: sessionId, tenant: tenant, user: user) else {
+                throw ConversationRequestError.notFound("no live session \(sessionId) for this user; ask the question again")
+            }
+            guard let pending = question ?? session.pendingQuestion else {
+                throw ConversationRequestError.badRequest("session \(sessionId) has no question waiting for a clarification")
+            }
+            guard !answers.isEmpty else { throw ConversationRequestError.badRequest("answers must choose at least one option") }
+            let known: Set<String> = ["time", "products", "geography", "ranking", "unrecognized"]
+            if let unknown = answers.keys.first(where: { !known.contains($0) }) {
+                throw ConversationRequestError.badRequest(
+                    "unknown clarification dimension '\(unknown)'; expected one of \(known.sorted().joined(separator: ", "))")
+            }
+            let asOf = asOf ?? session.pendingAsOf.flatMap { SQLDate(iso: $0) } ?? today()
+            let started = ContinuousClock.now
+            let (refined, validation) = state.validator.apply(answers, to: pending, asOf: asOf, previous: session.lastIntent)
+            event.parseMs = Self.milliseconds(since: started)
+            event.question = refined
+            return try await respond(
+                validation, question: refined, asOf: asOf, state: state, session: &session, event: &event)
         }
-        guard let pending = question ?? session.pendingQuestion else {
-            throw ConversationRequestError.badRequest("session \(sessionId) has no question waiting for a clarification")
-        }
-        guard !answers.isEmpty else { throw ConversationRequestError.badRequest("answers must choose at least one option") }
-        let known: Set<String> = ["time", "products", "geography", "ranking", "unrecognized"]
-        if let unknown = answers.keys.first(where: { !known.contains($0) }) {
-            throw ConversationRequestError.badRequest(
-                "unknown clarification dimension '\(unknown)'; expected one of \(known.sorted().joined(separator: ", "))")
-        }
-        let asOf = asOf ?? session.pendingAsOf.flatMap { SQLDate(iso: $0) } ?? today()
-        let (refined, validation) = state.validator.apply(answers, to: pending, asOf: asOf, previous: session.lastIntent)
-        return try await respond(validation, question: refined, asOf: asOf, state: state, session: &session)
     }
 
     private func openSession(_ id: String?, tenant: String, user: String) async throws -> ConversationSession {
@@ -196,7 +243,7 @@ public actor ConversationService {
 
     private func respond(
         _ validation: Validation, question: String, asOf: SQLDate, state: TenantState,
-        session: inout ConversationSession
+        session: inout ConversationSession, event: inout UsageEvent
     ) async throws -> Reply {
         let parsed = validation.parsed
         // The LLM is for what the parser did not understand; a question that is merely broad
@@ -213,9 +260,12 @@ public actor ConversationService {
                         "gen_ai.usage.input_tokens": "\(reply.usage.inputTokens)",
                         "gen_ai.usage.output_tokens": "\(reply.usage.outputTokens)",
                     ])
+                event.llm = LLMCallUsage(
+                    provider: reply.usage.provider, model: reply.usage.model, inputTokens: reply.usage.inputTokens,
+                    outputTokens: reply.usage.outputTokens, cachedInputTokens: reply.usage.cachedInputTokens)
                 return try await answer(
                     intent: QueryIntent(query: reply.query), query: reply.query, validation: validation,
-                    question: question, asOf: asOf, state: state, session: &session, usage: reply.usage)
+                    question: question, asOf: asOf, state: state, session: &session, usage: reply.usage, event: &event)
             } catch {
                 logger.warning("LLM could not answer; asking the user instead", metadata: ["error": "\(error)"])
             }
@@ -231,25 +281,37 @@ public actor ConversationService {
                 text += "\n- \(item.question) \(item.options.joined(separator: " | "))"
             }
             metrics?.questionAnswered(tenant: session.tenant, outcome: "clarification", source: "parser")
+            event.outcome = .clarification
             return Reply(status: "needs_clarification", sessionId: session.id, json: json.serialized(), text: text)
         }
         return try await answer(
             intent: parsed.intent, query: parsed.query, validation: validation, question: question, asOf: asOf,
-            state: state, session: &session, usage: nil)
+            state: state, session: &session, usage: nil, event: &event)
     }
 
     /// Runs `query` (once per compared period) and renders the answer; `usage` is set when an
     /// LLM wrote the query.
     private func answer(
         intent: QueryIntent, query: CubeQuery, validation: Validation, question: String, asOf: SQLDate,
-        state: TenantState, session: inout ConversationSession, usage: LLMUsage?
+        state: TenantState, session: inout ConversationSession, usage: LLMUsage?, event: inout UsageEvent
     ) async throws -> Reply {
         let database = try await tenants.database(for: session.tenant)
         let compiler = QueryCompiler(model: state.model, dialect: database.dialect)
         var results: [AnswerRenderer.PeriodResult] = []
+        var compileMs = 0.0
+        var databaseMs = 0.0
+        defer {
+            event.compileMs = compileMs
+            event.databaseMs = databaseMs
+            event.rows = results.first?.result.rows.count
+        }
         for (position, single) in query.comparedQueries().enumerated() {
+            var started = ContinuousClock.now
             let compiled = try compiler.compile(single, asOf: asOf)
+            compileMs += Self.milliseconds(since: started)
+            started = ContinuousClock.now
             let result = try await database.query(compiled.sql, compiled.binds)
+            databaseMs += Self.milliseconds(since: started)
             let period = position == 0 ? intent.period : intent.comparedPeriod
             results.append(.init(query: single, compiled: compiled, result: result, period: period))
         }
@@ -267,7 +329,8 @@ public actor ConversationService {
         if let usage {
             metrics?.llmCall(
                 tenant: session.tenant, provider: usage.provider, model: usage.model, inputTokens: usage.inputTokens,
-                outputTokens: usage.outputTokens, cachedInputTokens: usage.cachedInputTokens, costUSD: nil)
+                outputTokens: usage.outputTokens, cachedInputTokens: usage.cachedInputTokens,
+                costUSD: event.llm.flatMap { tracker?.pricing.cost(for: $0, on: event.at) })
         }
         return Reply(status: "answered", sessionId: session.id, json: answer.json.serialized(), text: answer.text)
     }

@@ -1,4 +1,7 @@
 public import Foundation
+import JWTKit
+import Observability
+import Synchronization
 import Hummingbird
 import Logging
 import NIOCore
@@ -17,6 +20,8 @@ struct CubeAPIController: Sendable {
     let authority: TokenAuthority
     let today: @Sendable () -> SQLDate
     let logger: Logger
+    /// Where every query is recorded, if anywhere.
+    var tracker: UsageTracker? = nil
 
     /// Request bodies above this are refused: a Cube query is a few kilobytes.
     static let maximumBodyBytes = 1 << 20
@@ -29,19 +34,74 @@ struct CubeAPIController: Sendable {
         api.post("sql") { request, context in await respond(to: request, logger: context.logger, sql) }
         api.get("dry-run") { request, context in await respond(to: request, logger: context.logger, dryRun) }
         api.post("dry-run") { request, context in await respond(to: request, logger: context.logger, dryRun) }
-        api.get("meta") { request, context in await respond(to: request, logger: context.logger, meta) }
+        api.get("meta") { request, context in await respond(to: request, logger: context.logger, recorded: false, meta) }
     }
 
-    /// What a handler needs: who asked, and for which tenant's model.
+    /// What a handler needs: who asked, and for which tenant's model; and where it notes what
+    /// the query cost, for the usage record.
     struct Caller {
         var claims: AccessClaims
         var model: SemanticCatalog.TenantModel
+        let notes = QueryNotes()
+    }
+
+    /// Compile and database time and rows of one request, filled in by the handler.
+    final class QueryNotes: Sendable {
+        private let state = Mutex((compileMs: 0.0, databaseMs: 0.0, rows: Int?.none))
+        func addCompile(since start: ContinuousClock.Instant) { state.withLock { $0.compileMs += Self.ms(since: start) } }
+        func addDatabase(since start: ContinuousClock.Instant, rows: Int) {
+            state.withLock {
+                $0.databaseMs += Self.ms(since: start)
+                $0.rows = ($0.rows ?? 0) + rows
+            }
+        }
+        func fill(_ event: inout UsageEvent) {
+            let (compile, database, rows) = state.withLock { ($0.compileMs, $0.databaseMs, $0.rows) }
+            event.compileMs = compile
+            event.databaseMs = database
+            event.rows = rows
+        }
+        static func ms(since start: ContinuousClock.Instant) -> Double {
+            let elapsed = ContinuousClock.now - start
+            return Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        }
     }
 
     /// `logger` is the request's, carrying its id (`hb.request.id`, also sent back as
     /// `X-Request-Id`), so every line about one request can be found together.
     private func respond(
-        to request: Request, logger: Logger, _ handler: (Request, Caller) async throws -> JSONValue
+        to request: Request, logger: Logger, recorded: Bool = true, _ handler: (Request, Caller) async throws -> JSONValue
+    ) async -> Response {
+        let started = ContinuousClock.now
+        var event: UsageEvent?
+        var notes: QueryNotes?
+        let response = await answer(request, logger: logger, handler) { claims, callerNotes in
+            guard recorded else { return }
+            event = UsageEvent(
+                kind: .apiQuery, tenant: claims.tenant, user: claims.sub.value, department: claims.department,
+                customer: claims.customer, question: request.uri.path)
+            notes = callerNotes
+        }
+        if var event, let tracker {
+            notes?.fill(&event)
+            event.totalMs = QueryNotes.ms(since: started)
+            switch response.status.code {
+            case 200..<300: event.outcome = .answered
+            case 400..<500:
+                event.outcome = .rejected
+                event.errorClass = "HTTP \(response.status.code)"
+            default:
+                event.outcome = .error
+                event.errorClass = "HTTP \(response.status.code)"
+            }
+            tracker.record(event)
+        }
+        return response
+    }
+
+    private func answer(
+        _ request: Request, logger: Logger, _ handler: (Request, Caller) async throws -> JSONValue,
+        identified: (AccessClaims, QueryNotes) -> Void
     ) async -> Response {
         do {
             let claims: AccessClaims
@@ -56,7 +116,9 @@ struct CubeAPIController: Sendable {
             } catch let error as SemanticError {
                 throw CubeAPIError.internalError("the data model of tenant '\(claims.tenant)' does not load: \(error)")
             }
-            return Self.json(try await handler(request, Caller(claims: claims, model: model)), status: .ok)
+            let caller = Caller(claims: claims, model: model)
+            identified(claims, caller.notes)
+            return Self.json(try await handler(request, caller), status: .ok)
         } catch let error as CubeAPIError {
             if error.status == .internalServerError {
                 logger.error("cube api request failed", metadata: ["http.path": "\(request.uri.path)", "error": "\(error.message)"])
@@ -141,7 +203,9 @@ struct CubeAPIController: Sendable {
         let today = self.today()
         let prepared = try cubeRequest.queries.map { query in
             try checkVisible(query, members: caller.model.members)
+            let started = ContinuousClock.now
             let compiled = try compiler.compile(query, asOf: today)
+            caller.notes.addCompile(since: started)
             return Prepared(query: query, compiled: compiled, shapes: CubeQueryShapes(query: query, members: caller.model.members, today: today))
         }
         return (cubeRequest, prepared, database)
@@ -153,7 +217,9 @@ struct CubeAPIController: Sendable {
         let (cubeRequest, prepared, database) = try await prepare(request, caller)
         var results: [JSONValue] = []
         for item in prepared {
+            let started = ContinuousClock.now
             let result = try await database.query(item.compiled.sql, item.compiled.binds)
+            caller.notes.addDatabase(since: started, rows: result.rows.count)
             var fields: [(String, JSONValue)] = [
                 ("query", try item.shapes.normalizedQuery()),
                 ("data", item.shapes.rows(result, columns: item.compiled.columns)),
