@@ -1,6 +1,5 @@
 import Foundation
 public import Logging
-import Synchronization
 
 /// Records usage events off the request path.
 ///
@@ -14,7 +13,7 @@ import Synchronization
 /// and closes the store: nothing recorded before it is lost on a clean shutdown.
 /// A batch whose write fails is retried once, then counted in ``failedCount`` and logged.
 public final class UsageTracker: Sendable {
-    private struct State: ~Copyable {
+    fileprivate struct State {
         var buffer = EventQueue()
         var recorded = 0
         var dropped = 0
@@ -27,7 +26,7 @@ public final class UsageTracker: Sendable {
         var idleWaiters: [CheckedContinuation<Void, Never>] = []
     }
 
-    private let state = Mutex(State())
+    private let state = LockedState()
     /// Where events are written; the read side (``UsageReport``) reads the same store.
     public let store: UsageStore
     /// The prices events are costed with (also for metrics that show cost as it happens).
@@ -281,5 +280,23 @@ struct EventQueue {
             count = 0
         }
         return chunks
+    }
+}
+
+/// The tracker's state behind a lock. `NSLock` (a pthread mutex, which ThreadSanitizer
+/// understands) rather than `Synchronization.Mutex`: with `Mutex`, `--sanitize=thread`
+/// reported contended `record()` calls as races between two accesses that were both inside
+/// `withLock` (the Linux `Mutex` waits in a futex, a hand-over the sanitizer apparently
+/// does not see).
+///
+/// `@unchecked Sendable`: `state` is read and written only inside `withLock`, under `lock`.
+private final class LockedState: @unchecked Sendable {
+    private let lock = NSLock()
+    private var state = UsageTracker.State()
+
+    func withLock<Result>(_ body: (inout UsageTracker.State) throws -> Result) rethrows -> Result {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body(&state)
     }
 }
