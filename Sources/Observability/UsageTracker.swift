@@ -194,11 +194,11 @@ public final class UsageTracker: Sendable {
         let start = ContinuousClock.now
         do {
             let result = try await body(&event)
-            event.totalMs = Self.milliseconds(since: start)
+            event.totalMs = (ContinuousClock.now - start).milliseconds
             record(event)
             return result
         } catch {
-            event.totalMs = Self.milliseconds(since: start)
+            event.totalMs = (ContinuousClock.now - start).milliseconds
             if event.outcome != .rejected { event.outcome = .error }
             event.errorClass = event.errorClass ?? String(describing: type(of: error))
             record(event)
@@ -207,11 +207,6 @@ public final class UsageTracker: Sendable {
     }
 
     // MARK: - Internals
-
-    static func milliseconds(since start: ContinuousClock.Instant) -> Double {
-        let elapsed = ContinuousClock.now - start
-        return Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-    }
 
     private func write(_ events: [UsageEvent]) async throws {
         var start = 0

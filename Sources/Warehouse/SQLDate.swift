@@ -44,9 +44,11 @@ public struct SQLDate: Sendable, Hashable, Comparable {
 
     public static func < (lhs: SQLDate, rhs: SQLDate) -> Bool { lhs.daysSinceEpoch < rhs.daysSinceEpoch }
 
-    static func isLeap(_ y: Int) -> Bool { (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 }
+    /// Whether `y` is a leap year of the proleptic Gregorian calendar.
+    public static func isLeap(_ y: Int) -> Bool { (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 }
 
-    static func daysIn(month: Int, year: Int) -> Int {
+    /// The days of `month` (1...12) in `year`.
+    public static func daysIn(month: Int, year: Int) -> Int {
         switch month {
         case 2: return isLeap(year) ? 29 : 28
         case 4, 6, 9, 11: return 30

@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import Semantic
 import Server
+import Observability
 import Warehouse
 
 /// `convai bench conversation`: how long validate + parse takes per question of the
@@ -52,9 +53,7 @@ struct ConversationBenchCommand: AsyncParsableCommand {
             let database = try await router.database(for: tenant)
             progress("\(tenant): reading the value index")
             let values = try await ValueIndex.build(
-                model: model, database: database,
-                configuration: .init(
-                    dimensions: ConversationService.valueDimensions(of: model), frequencyMeasure: "Transactions.netSales"))
+                model: model, database: database, configuration: ConversationService.valueIndexConfiguration(for: model))
             let parser = QuestionParser(model: model, values: values)
             prepared.append(
                 Prepared(
@@ -68,9 +67,6 @@ struct ConversationBenchCommand: AsyncParsableCommand {
         var parseTimes: [Double] = []
         var compileTimes: [Double] = []
         let clock = ContinuousClock()
-        func micros(_ duration: Duration) -> Double {
-            Double(duration.components.seconds) * 1e6 + Double(duration.components.attoseconds) / 1e12
-        }
         var compiled = 0
         for round in 1...rounds {
             for tenant in prepared {
@@ -79,12 +75,12 @@ struct ConversationBenchCommand: AsyncParsableCommand {
                     for question in conversation {
                         var validation: Validation?
                         let parse = clock.measure { validation = tenant.validator.validate(question, asOf: asOf, previous: previous) }
-                        parseTimes.append(micros(parse))
+                        parseTimes.append(parse.milliseconds * 1000)
                         guard let validation, !validation.needsClarification else { continue }
                         previous = validation.parsed.intent
                         let query = validation.parsed.query.comparedQueries()[0]
                         let compile = clock.measure { _ = try? tenant.compiler.compile(query, asOf: asOf) }
-                        compileTimes.append(micros(compile))
+                        compileTimes.append(compile.milliseconds * 1000)
                         compiled += 1
                     }
                 }

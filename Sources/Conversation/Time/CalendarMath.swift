@@ -12,15 +12,7 @@ enum CalendarMath {
     ]
     static let shortMonthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
-    static func isLeap(_ year: Int) -> Bool { (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 }
-
-    static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: return isLeap(year) ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
-    }
+    static func daysIn(month: Int, year: Int) -> Int { SQLDate.daysIn(month: month, year: year) }
 
     /// `year` and `month` with the month carried into 1...12 (month 0 is December of the year before).
     static func normalise(year: Int, month: Int) -> (year: Int, month: Int) {

@@ -103,7 +103,7 @@ public struct QueryValidator: Sendable {
         var suggestions: [String] = []
         let question = parsed.question.trimmingCharacters(in: .whitespacesAndNewlines)
         if !parsed.recognisedAnything && !parsed.isFollowUp {
-            let examples = exampleQuestions(parsed)
+            let examples = exampleQuestions()
             let heard = parsed.unrecognized.isEmpty ? "" : " in “\(parsed.unrecognized.joined(separator: " "))”"
             clarifications.append(
                 Clarification(
@@ -143,14 +143,14 @@ public struct QueryValidator: Sendable {
                         options: Self.periodOptions))
             }
             if !parsed.present.contains(.products) && !parsed.present.contains(.geography) {
-                let brands = topValues(parser.model.cubes["Products"] != nil ? "Products.brand" : "", parsed)
+                let brands = topValues(parser.model.cubes["Products"] != nil ? "Products.brand" : "")
                 if !brands.isEmpty {
                     clarifications.append(
                         Clarification(
                             dimension: "products", question: "Which products — all of them, or one brand?",
                             options: [Self.allProducts] + brands))
                 }
-                let places = topValues(geographyDimension(for: parsed), parsed)
+                let places = topValues(geographyDimension(for: parsed))
                 if !places.isEmpty {
                     clarifications.append(
                         Clarification(
@@ -159,8 +159,8 @@ public struct QueryValidator: Sendable {
                 }
             }
             for period in Self.periodOptions.prefix(2) { suggestions.append("\(question) \(period)") }
-            if let brand = topValues("Products.brand", parsed).first { suggestions.append("\(question) for \(brand) last month") }
-            if let place = topValues(geographyDimension(for: parsed), parsed).first {
+            if let brand = topValues("Products.brand").first { suggestions.append("\(question) for \(brand) last month") }
+            if let place = topValues(geographyDimension(for: parsed)).first {
                 suggestions.append("\(question) in \(place) last month")
             }
         }
@@ -181,14 +181,14 @@ public struct QueryValidator: Sendable {
         } ?? candidates.first ?? "Customers.state"
     }
 
-    private func topValues(_ dimension: String, _ parsed: ParsedQuestion) -> [String] {
+    private func topValues(_ dimension: String) -> [String] {
         guard let values, !dimension.isEmpty else { return [] }
         return values.topValues(of: dimension, limit: optionCount).map(\.value)
     }
 
-    private func exampleQuestions(_ parsed: ParsedQuestion) -> [String] {
+    private func exampleQuestions() -> [String] {
         var examples = ["net sales last month", "top 5 brands last month", "sales by state last quarter"]
-        if let brand = topValues("Products.brand", parsed).first { examples.append("\(brand) sales this year") }
+        if let brand = topValues("Products.brand").first { examples.append("\(brand) sales this year") }
         return examples
     }
 

@@ -58,7 +58,6 @@ struct AnswerRenderer {
             ("data", shapes.rows(current.result, columns: current.compiled.columns)),
         ]
         let measure = intent.measures.first ?? ""
-        let measureColumn = current.compiled.columns.firstIndex { $0.member == measure }
         let currentTotal = total(current, measure: measure)
         var previousTotal: Double?
         if results.count > 1 {
@@ -80,7 +79,7 @@ struct AnswerRenderer {
             comparison.append(("sql", .string(previous.compiled.sql)))
             fields.append(("comparison", .object(comparison)))
         }
-        let chart = ChartBuilder(parser: parser).chart(intent: intent, results: results, measureColumn: measureColumn)
+        let chart = ChartBuilder(parser: parser).chart(intent: intent, results: results)
         fields.append(("chart", chart))
         let insight = insight(intent: intent, current: current, currentTotal: currentTotal, previousTotal: previousTotal)
         fields.append(("insight", .object([("text", .string(insight.text)), ("tone", .string(insight.tone))])))

@@ -8,7 +8,7 @@ import Warehouse
 struct ChartBuilder {
     let parser: QuestionParser
 
-    func chart(intent: QueryIntent, results: [AnswerRenderer.PeriodResult], measureColumn: Int?) -> JSONValue {
+    func chart(intent: QueryIntent, results: [AnswerRenderer.PeriodResult]) -> JSONValue {
         guard let current = results.first else { return .null }
         let columns = current.compiled.columns
         let isTrend = intent.granularity != nil
@@ -22,11 +22,11 @@ struct ChartBuilder {
         var labels: [String] = []
         var datasets: [JSONValue] = []
         if let labelColumn {
-            labels = current.result.rows.map { label($0[labelColumn], trend: isTrend) }
+            labels = current.result.rows.map { label($0[labelColumn]) }
             for (position, result) in results.enumerated() {
                 // Rows of the compared period are matched to the current period's labels.
                 var byLabel: [String: [Value]] = [:]
-                for row in result.result.rows { byLabel[label(row[labelColumn], trend: isTrend)] = row }
+                for row in result.result.rows { byLabel[label(row[labelColumn])] = row }
                 for index in measureIndices {
                     let data: [JSONValue] =
                         position == 0
@@ -66,7 +66,7 @@ struct ChartBuilder {
         .object([("label", .string(label)), ("data", .array(data))])
     }
 
-    private func label(_ value: Value, trend: Bool) -> String {
+    private func label(_ value: Value) -> String {
         switch value {
         case .date(let date): return date.description
         case .timestamp(let timestamp): return timestamp.date.description

@@ -81,6 +81,14 @@ public actor ConversationService {
         return result
     }
 
+    /// What a tenant's value index reads: ``valueDimensions(of:)``, ranked by net sales when
+    /// the model has them (so options come most sold first).
+    public static func valueIndexConfiguration(for model: DataModel) -> ValueIndex.Configuration {
+        ValueIndex.Configuration(
+            dimensions: valueDimensions(of: model),
+            frequencyMeasure: model.cubes["Transactions"]?.measure("netSales") != nil ? "Transactions.netSales" : nil)
+    }
+
     func state(for tenant: String) async throws -> TenantState {
         if let task = states[tenant] {
             do { return try await task.value } catch {
@@ -93,9 +101,7 @@ public actor ConversationService {
             let model = try semantic.dataModel(for: tenant)
             let database = try await tenants.database(for: tenant)
             let started = ContinuousClock.now
-            let configuration = ValueIndex.Configuration(
-                dimensions: Self.valueDimensions(of: model),
-                frequencyMeasure: model.cubes["Transactions"]?.measure("netSales") != nil ? "Transactions.netSales" : nil)
+            let configuration = Self.valueIndexConfiguration(for: model)
             let values: ValueIndex
             do {
                 values = try await ValueIndex.build(model: model, database: database, configuration: configuration)
@@ -170,7 +176,7 @@ public actor ConversationService {
             let asOf = asOf ?? today()
             let started = ContinuousClock.now
             let validation = state.validator.validate(trimmed, asOf: asOf, previous: session.lastIntent)
-            event.parseMs = Self.milliseconds(since: started)
+            event.parseMs = (ContinuousClock.now - started).milliseconds
             return try await respond(
                 validation, question: trimmed, asOf: asOf, state: state, session: &session, event: &event)
         }
@@ -195,10 +201,6 @@ public actor ConversationService {
         }
     }
 
-    static func milliseconds(since start: ContinuousClock.Instant) -> Double {
-        let elapsed = ContinuousClock.now - start
-        return Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-    }
 
     /// Applies the user's choices (by clarification dimension) to the session's pending
     /// question, or to `question` when given, and answers the refined question.
@@ -225,7 +227,7 @@ public actor ConversationService {
             let asOf = asOf ?? session.pendingAsOf.flatMap { SQLDate(iso: $0) } ?? today()
             let started = ContinuousClock.now
             let (refined, validation) = state.validator.apply(answers, to: pending, asOf: asOf, previous: session.lastIntent)
-            event.parseMs = Self.milliseconds(since: started)
+            event.parseMs = (ContinuousClock.now - started).milliseconds
             event.question = refined
             return try await respond(
                 validation, question: refined, asOf: asOf, state: state, session: &session, event: &event)
@@ -308,10 +310,10 @@ public actor ConversationService {
         for (position, single) in query.comparedQueries().enumerated() {
             var started = ContinuousClock.now
             let compiled = try compiler.compile(single, asOf: asOf)
-            compileMs += Self.milliseconds(since: started)
+            compileMs += (ContinuousClock.now - started).milliseconds
             started = ContinuousClock.now
             let result = try await database.query(compiled.sql, compiled.binds)
-            databaseMs += Self.milliseconds(since: started)
+            databaseMs += (ContinuousClock.now - started).milliseconds
             let period = position == 0 ? intent.period : intent.comparedPeriod
             results.append(.init(query: single, compiled: compiled, result: result, period: period))
         }

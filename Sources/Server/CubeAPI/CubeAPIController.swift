@@ -48,10 +48,10 @@ struct CubeAPIController: Sendable {
     /// Compile and database time and rows of one request, filled in by the handler.
     final class QueryNotes: Sendable {
         private let state = Mutex((compileMs: 0.0, databaseMs: 0.0, rows: Int?.none))
-        func addCompile(since start: ContinuousClock.Instant) { state.withLock { $0.compileMs += Self.ms(since: start) } }
+        func addCompile(since start: ContinuousClock.Instant) { state.withLock { $0.compileMs += (ContinuousClock.now - start).milliseconds } }
         func addDatabase(since start: ContinuousClock.Instant, rows: Int) {
             state.withLock {
-                $0.databaseMs += Self.ms(since: start)
+                $0.databaseMs += (ContinuousClock.now - start).milliseconds
                 $0.rows = ($0.rows ?? 0) + rows
             }
         }
@@ -60,10 +60,6 @@ struct CubeAPIController: Sendable {
             event.compileMs = compile
             event.databaseMs = database
             event.rows = rows
-        }
-        static func ms(since start: ContinuousClock.Instant) -> Double {
-            let elapsed = ContinuousClock.now - start
-            return Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         }
     }
 
@@ -84,7 +80,7 @@ struct CubeAPIController: Sendable {
         }
         if var event, let tracker {
             notes?.fill(&event)
-            event.totalMs = QueryNotes.ms(since: started)
+            event.totalMs = (ContinuousClock.now - started).milliseconds
             switch response.status.code {
             case 200..<300: event.outcome = .answered
             case 400..<500:
