@@ -225,11 +225,7 @@ struct QueryBuilder {
         return CompiledQuery(sql: sql, binds: binds, columns: columns, totalSQL: totalSQL)
     }
 
-    private func unique(_ names: [String]) -> [String] {
-        var seen: [String] = []
-        for name in names where !seen.contains(name) { seen.append(name) }
-        return seen
-    }
+    private func unique(_ names: [String]) -> [String] { uniqueNames(names) }
 
     func dimensionExpression(_ column: DimensionColumn) -> String {
         let sql = dimensionSQL(cube: column.ref.cube, name: column.ref.member)
@@ -522,4 +518,11 @@ struct QueryBuilder {
             throw SemanticError(.invalidQuery, member: item.member, "cannot order by '\(item.member)': it is not in the query")
         }
     }
+}
+
+/// `names` without repeats, in first-seen order.
+func uniqueNames(_ names: [String]) -> [String] {
+    var seen: [String] = []
+    for name in names where !seen.contains(name) { seen.append(name) }
+    return seen
 }

@@ -21,10 +21,15 @@ public struct QueryCompiler: Sendable {
     /// Cube's maximum row limit.
     public static let maximumLimit = 50_000
 
-    /// Makes a compiler.
-    public init(model: DataModel, dialect: SQLDialect) {
+    /// The row-level security applied to every query compiled, if any.
+    public let restriction: RowLevelRestriction?
+
+    /// Makes a compiler; with a `restriction`, every query is first narrowed to its territory
+    /// (see ``RowLevelSecurity/restrict(_:to:in:)``), so the SQL and the total SQL carry the filter.
+    public init(model: DataModel, dialect: SQLDialect, restriction: RowLevelRestriction? = nil) {
         self.model = model
         self.dialect = dialect
+        self.restriction = restriction
     }
 
     /// Compiles `query`; relative date ranges are resolved against `asOf` (today, UTC).
@@ -34,7 +39,11 @@ public struct QueryCompiler: Sendable {
                 .invalidQuery, member: compared.dimension,
                 "a compareDateRange query is several queries; compile each of comparedQueries()")
         }
-        var builder = QueryBuilder(model: model, dialect: dialect, query: query, today: asOf)
+        var restricted = query
+        if let restriction {
+            restricted = try restriction.rules.restrict(query, to: restriction.territory, in: model)
+        }
+        var builder = QueryBuilder(model: model, dialect: dialect, query: restricted, today: asOf)
         return try builder.build()
     }
 }

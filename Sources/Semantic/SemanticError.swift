@@ -26,6 +26,8 @@ public struct SemanticError: Error, Sendable, Hashable, CustomStringConvertible 
         public static let invalidView = Code(raw: "invalid_view")
         /// A query names an unknown member, uses a wrong operator, range, order or limit (HTTP 400).
         public static let invalidQuery = Code(raw: "invalid_query")
+        /// Row-level security cannot bound the query to the caller's territory (HTTP 403).
+        public static let accessDenied = Code(raw: "access_denied")
 
         /// The code's stable name, e.g. `unknown_reference`.
         public var description: String { raw }
