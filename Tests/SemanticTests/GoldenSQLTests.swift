@@ -28,19 +28,22 @@ struct GoldenSQLTests {
     func golden(_ dialect: SQLDialect) throws {
         let compiler = QueryCompiler(model: try shippedQueryModel(), dialect: dialect)
         let asOf = SQLDate(iso: QueryTable.asOf)!
-        let record = ProcessInfo.processInfo.environment["CONVAI_RECORD_GOLDEN"] == "1"
         for (name, json) in QueryTable.queries {
-            let compiled = try compiler.compile(try QueryTable.query(json), asOf: asOf)
-            let text = Self.render(compiled)
-            let file = goldenFolder.appendingPathComponent(dialect.rawValue).appendingPathComponent(name + ".sql")
-            if record, !FileManager.default.fileExists(atPath: file.path) {
-                try FileManager.default.createDirectory(
-                    at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try text.write(to: file, atomically: true, encoding: .utf8)
-            }
-            let expected = try String(contentsOf: file, encoding: .utf8)
-            #expect(text == expected, "\(dialect.rawValue)/\(name)")
+            try Self.expectGolden(try compiler.compile(try QueryTable.query(json), asOf: asOf), name: name, dialect: dialect)
         }
+    }
+
+    /// Compares `compiled` with `Golden/<dialect>/<name>.sql`, writing the file when it is
+    /// missing and `CONVAI_RECORD_GOLDEN=1`.
+    static func expectGolden(_ compiled: CompiledQuery, name: String, dialect: SQLDialect) throws {
+        let text = render(compiled)
+        let file = goldenFolder.appendingPathComponent(dialect.rawValue).appendingPathComponent(name + ".sql")
+        if ProcessInfo.processInfo.environment["CONVAI_RECORD_GOLDEN"] == "1", !FileManager.default.fileExists(atPath: file.path) {
+            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try text.write(to: file, atomically: true, encoding: .utf8)
+        }
+        let expected = try String(contentsOf: file, encoding: .utf8)
+        #expect(text == expected, "\(dialect.rawValue)/\(name)")
     }
 
     @Test func placeholdersPerDialect() throws {
