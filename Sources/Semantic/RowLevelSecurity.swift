@@ -83,7 +83,8 @@ public struct RowLevelSecurity: Sendable, Hashable, Decodable {
     }
 
     /// Checks every rule against `model`: each cube exists, each level is City, State or
-    /// Zone, and each member is a dimension of the model written `Cube.member`.
+    /// Zone, and each member is a dimension of the model written `Cube.member`, of the cube
+    /// itself or of one it reaches by its joins.
     public func validate(against model: DataModel) throws {
         for (cube, members) in cubes.sorted(by: { $0.key < $1.key }) {
             guard model.cubes[cube] != nil else {
@@ -100,6 +101,11 @@ public struct RowLevelSecurity: Sendable, Hashable, Decodable {
                     throw SemanticError(
                         .unknownReference, cube: cube, member: member,
                         "row_level_security level \(level) names \(member), which is not a dimension of the model")
+                }
+                guard model.joinGraph.path(from: cube, to: parts[0]) != nil else {
+                    throw SemanticError(
+                        .unknownReference, cube: cube, member: member,
+                        "row_level_security level \(level) names \(member), which cube \(cube) cannot reach by its joins")
                 }
             }
         }

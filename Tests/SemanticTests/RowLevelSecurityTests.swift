@@ -148,6 +148,7 @@ struct RowLevelSecurityTests {
         #expect(failure(["Transactions": ["City": "Customers"]])?.contains("Customers") == true)
         #expect(failure(["Transactions": ["City": "Transactions.netSales"]])?.contains("Transactions.netSales") == true)
         #expect(failure(["Sales": ["City": "Customers.city"]])?.contains("Sales") == true)
+        #expect(failure(["PrimarySales": ["City": "Customers.city"]])?.contains("cannot reach") == true)
         #expect(failure(["Transactions": ["Country": "Customers.city"]])?.contains("Country") == true)
         #expect(failure(["Transactions": ["National": "Customers.city"]])?.contains("National") == true)
     }
