@@ -163,6 +163,21 @@ struct LimitSettingsTests {
                     perTenantBurst: 100, maxBodyBytes: 65536, maxRows: 1000, statementTimeoutMilliseconds: 5000))
     }
 
+    @Test("the server configuration reads limits:, with the defaults when it is absent")
+    func serverConfiguration() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("convai-limits-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let tenants = "tenants:\n  itc:\n    database: {engine: duckdb, path: data/itc.duckdb}\n"
+        let withLimits = folder.appendingPathComponent("with.yaml").path
+        try (tenants + "limits:\n  per_user_burst: 5\n  max_rows: 100\n").write(
+            toFile: withLimits, atomically: true, encoding: .utf8)
+        let without = folder.appendingPathComponent("without.yaml").path
+        try tenants.write(toFile: without, atomically: true, encoding: .utf8)
+        #expect(try ConvAIConfiguration.load(path: withLimits).limits == LimitSettings(perUserBurst: 5, maxRows: 100))
+        #expect(try ConvAIConfiguration.load(path: without).limits == LimitSettings())
+    }
+
     @Test(
         "a value that is not positive is an error naming its key",
         arguments: [
