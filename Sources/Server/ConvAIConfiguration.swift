@@ -86,13 +86,17 @@ public struct ConvAIConfiguration: Sendable {
     /// Per tenant, the optional LLM asked when the built-in parser is not confident
     /// (`tenants.<id>.llm:`; see docs/llm.md).
     public var llm: [String: LLMConfiguration]
+    /// Request limits (`limits:`): rate limits, body size, rows, statement timeout.
+    public var limits: LimitSettings
 
     /// Makes a configuration directly (tests, embedding).
     public init(
         server: ServerSettings = .init(), auth: AuthSettings = .init(), tenants: [TenantConfiguration], root: String,
-        llm: [String: LLMConfiguration] = [:], observability: ObservabilitySettings = .init()
+        llm: [String: LLMConfiguration] = [:], observability: ObservabilitySettings = .init(),
+        limits: LimitSettings = .init()
     ) {
         self.observability = observability
+        self.limits = limits
         self.server = server
         self.auth = auth
         self.tenants = tenants.sorted { $0.id < $1.id }
@@ -104,6 +108,7 @@ public struct ConvAIConfiguration: Sendable {
         var server: ServerSettings?
         var observability: ObservabilitySettings?
         var auth: AuthSettings?
+        var limits: LimitSettings?
         var root: String?
         var tenants: [String: TenantConfiguration]
     }
@@ -144,7 +149,8 @@ public struct ConvAIConfiguration: Sendable {
             tenants: file.tenants.values.map { $0.resolvingPaths(against: rootPath) },
             root: rootPath,
             llm: conversation.tenants.compactMapValues(\.llm),
-            observability: file.observability ?? .init())
+            observability: file.observability ?? .init(),
+            limits: file.limits ?? .init())
     }
 
     static func isValidTenantID(_ id: String) -> Bool {

@@ -24,6 +24,10 @@ public struct WarehouseError: Error, Sendable, Hashable {
         public static let invalidConfiguration = Code(raw: "invalid_configuration")
         /// A tenant name that the configuration does not know.
         public static let unknownTenant = Code(raw: "unknown_tenant")
+        /// A statement ran longer than the tenant's statement timeout and was stopped
+        /// (DuckDB's interrupt, PostgreSQL's `statement_timeout` (57014), SQL Server's
+        /// query timeout).
+        public static let timeout = Code(raw: "timeout")
 
         public var description: String { raw }
     }

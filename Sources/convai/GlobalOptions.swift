@@ -19,7 +19,8 @@ struct GlobalOptions: ParsableArguments {
         }
     }
 
-    /// Bootstraps logging once for this process: structured key=value lines on stderr.
+    /// Bootstraps logging once for this process: structured key=value lines on stderr, with
+    /// secrets scrubbed (``RedactingLogHandler``).
     func makeLogger(label: String = "convai") -> Logger {
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingBootstrap.once(level: level)
@@ -44,8 +45,9 @@ enum LoggingBootstrap {
     static func once(level: Logger.Level) {
         done.withLock { done in
             guard !done else { return }
+            // Redacting: passwords in URLs, tokens and API keys never reach stderr.
             LoggingSystem.bootstrap { label in
-                var handler = StreamLogHandler.standardError(label: label)
+                var handler = RedactingLogHandler.standardError(label: label)
                 handler.logLevel = level
                 return handler
             }

@@ -708,3 +708,19 @@ struct LLMConfigurationTests {
         #expect(LLMError.http(status: 429, message: "slow down").description == "the LLM provider answered HTTP 429: slow down")
     }
 }
+
+@Suite("LLM providers: secrets in errors")
+struct LLMProviderSecretTests {
+    @Test(
+        "a provider error that echoes the whole API key does not carry it",
+        arguments: [
+            (LLMProviderKind.openai, "sk-test-openai"), (.azureOpenAI, "azure-test-key"), (.anthropic, "sk-ant-test"),
+        ])
+    func anEchoedKeyIsScrubbed(_ kind: LLMProviderKind, _ key: String) async throws {
+        let body = #"{"error": {"message": "Incorrect API key provided: \#(key). Check it."}}"#
+        let (result, _) = try await ask(kind, StubReply(status: 401, body: body))
+        let error = try #require(failure(result))
+        #expect(error == .http(status: 401, message: "Incorrect API key provided: ***. Check it."))
+        #expect(!error.description.contains(key))
+    }
+}

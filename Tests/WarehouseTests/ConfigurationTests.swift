@@ -56,6 +56,20 @@ struct ConfigurationTests {
         #expect(message("tenants: {itc: [unclosed")?.hasPrefix("config/test.yaml: not valid YAML") == true)
     }
 
+    @Test(
+        "a YAML syntax error names the line and the problem but never quotes the line, which may hold a password",
+        arguments: [
+            "tenants:\n  nestle:\n    database: {engine: postgres, password: S3cretPass, host: db\n",
+            "tenants:\n  nestle:\n    database:\n      password: \"S3cretPass\n",
+            "tenants:\n  nestle:\n    database:\n      url: postgres://u:S3cretPass@db/x\n     bad: [\n",
+        ])
+    func syntaxErrorsDoNotQuoteTheFile(_ yaml: String) throws {
+        let text = try #require(message(yaml))
+        #expect(text.hasPrefix("config/test.yaml: not valid YAML"), "\(text)")
+        #expect(text.contains("line "), "\(text)")
+        #expect(!text.contains("S3cretPass"), "\(text)")
+    }
+
     @Test("an unknown tenant is an error listing the known ones")
     func unknownTenant() async throws {
         let router = TenantRouter(

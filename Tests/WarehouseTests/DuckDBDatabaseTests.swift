@@ -2,20 +2,19 @@ import Foundation
 import Testing
 import Warehouse
 
+/// Opens a DuckDB database for `body` and closes it afterwards, whether `body` throws or not.
+func withDuckDB<T>(_ configuration: DuckDBDatabase.Configuration, _ body: (DuckDBDatabase) async throws -> T)
+    async throws -> T
+{
+    try await withClosing(try DuckDBDatabase(configuration: configuration), body)
+}
+
 @Suite("DuckDB driver")
 struct DuckDBDatabaseTests {
     func withDatabase<T>(path: String? = nil, maxConnections: Int = 4, _ body: (DuckDBDatabase) async throws -> T)
         async throws -> T
     {
-        let database = try DuckDBDatabase(configuration: .init(path: path, maxConnections: maxConnections))
-        do {
-            let result = try await body(database)
-            try await database.close()
-            return result
-        } catch {
-            try? await database.close()
-            throw error
-        }
+        try await withDuckDB(.init(path: path, maxConnections: maxConnections), body)
     }
 
     static let roundTripCases: [(type: String, value: Value)] = [

@@ -286,6 +286,7 @@ struct PostgresDatabaseTests {
         try await PostgresTestServer.withDatabase(statementTimeoutMilliseconds: 200) { db throws in
             let error = await #expect(throws: WarehouseError.self) { try await db.query("SELECT pg_sleep(5)") }
             #expect(error?.sqlState == "57014")
+            #expect(error?.code == .timeout)
             #expect(error?.message.contains("statement timeout") == true)
             #expect(try await db.query("SHOW statement_timeout").scalar == .string("200ms"))
         }

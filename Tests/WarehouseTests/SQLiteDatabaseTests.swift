@@ -14,15 +14,8 @@ struct SQLiteDatabaseTests {
     {
         try await withTemporaryDirectory { folder in
             let path = inMemory ? nil : folder.appendingPathComponent("test.sqlite").path
-            let database = try SQLiteDatabase(configuration: .init(path: path, maxConnections: maxConnections))
-            do {
-                let result = try await body(database)
-                try await database.close()
-                return result
-            } catch {
-                try? await database.close()
-                throw error
-            }
+            return try await withClosing(
+                try SQLiteDatabase(configuration: .init(path: path, maxConnections: maxConnections)), body)
         }
     }
 

@@ -22,6 +22,14 @@ struct LLMTransport: Sendable {
     /// POSTs `body` to `url` with `headers`; a status outside 200–299 throws ``LLMError/http(status:message:)``
     /// with the provider's error message.
     func post(url: String, headers: [(String, String)], body: Data) async throws(LLMError) -> Reply {
+        do {
+            return try await send(url: url, headers: headers, body: body)
+        } catch {
+            throw Self.scrubbing(error, secrets: Self.secrets(in: headers))
+        }
+    }
+
+    private func send(url: String, headers: [(String, String)], body: Data) async throws(LLMError) -> Reply {
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers.add(name: "content-type", value: "application/json")
@@ -92,6 +100,32 @@ struct LLMTransport: Sendable {
         let text = String(decoding: body, as: UTF8.self).trimmingWhitespace
         if !text.isEmpty { return text.count > 300 ? String(text.prefix(300)) + "…" : String(text) }
         return status.reasonPhrase
+    }
+}
+
+extension LLMTransport {
+    /// The secret values among request headers: the API key of `authorization: Bearer KEY`,
+    /// `api-key` (Azure) and `x-api-key` (Anthropic).
+    static func secrets(in headers: [(String, String)]) -> [String] {
+        headers.compactMap { name, value in
+            guard ["authorization", "api-key", "x-api-key"].contains(name.lowercased()) else { return nil }
+            let key = value.split(separator: " ").last.map(String.init) ?? value
+            return key.count >= 4 ? key : nil
+        }
+    }
+
+    /// `error` with every secret replaced by `***`: a provider or proxy that echoes the
+    /// whole API key in its error text must not put it into logs or API errors.
+    static func scrubbing(_ error: LLMError, secrets: [String]) -> LLMError {
+        func scrub(_ text: String) -> String {
+            secrets.reduce(text) { text, secret in text.replacingOccurrences(of: secret, with: "***") }
+        }
+        switch error {
+        case .http(let status, let message): return .http(status: status, message: scrub(message))
+        case .transport(let message): return .transport(scrub(message))
+        case .malformedReply(let message): return .malformedReply(scrub(message))
+        case .missingAPIKey, .timeout, .invalidQuery: return error
+        }
     }
 }
 

@@ -1,15 +1,29 @@
 import CDuckDB
+import Synchronization
 
 /// One DuckDB connection: prepared statements, typed binds, result decoding and the
 /// Appender. Every method blocks; callers run them on a thread pool.
 ///
 /// `@unchecked Sendable`: a DuckDB connection must not be used by two threads at once.
 /// ``DuckDBConnectionPool`` guarantees that: a connection is leased to exactly one job
-/// at a time and only moves between threads while no job holds it.
+/// at a time and only moves between threads while no job holds it. The one exception is
+/// ``interrupt(generation:)``, which DuckDB allows from any thread (`duckdb_interrupt`
+/// only sets a flag the running statement polls); it runs under `statement`'s lock and
+/// only while a timed statement is running, so the connection is leased and open.
 final class DuckDBConnection: @unchecked Sendable {
     private var connection: duckdb_connection?
     // Keeps the database alive for as long as any of its connections exists.
     private let handle: DuckDBHandle
+
+    /// The timed statement running now, if any. Each statement gets a new generation, so
+    /// a timer armed for one statement can never interrupt the next one.
+    private struct TimedStatement {
+        var generation: UInt64 = 0
+        var running = false
+        var interrupted = false
+    }
+
+    private let statement = Mutex(TimedStatement())
 
     init(handle: DuckDBHandle) throws {
         self.handle = handle
@@ -17,7 +31,10 @@ final class DuckDBConnection: @unchecked Sendable {
     }
 
     func disconnect() {
-        if connection != nil { duckdb_disconnect(&connection) }
+        // Under the statement lock, so that a late interrupt never sees a freed connection.
+        statement.withLock { _ in
+            if connection != nil { duckdb_disconnect(&connection) }
+        }
     }
 
     deinit { disconnect() }
@@ -25,6 +42,40 @@ final class DuckDBConnection: @unchecked Sendable {
     private func open() throws -> duckdb_connection {
         guard let connection else { throw WarehouseError(.closed, "the DuckDB connection is closed") }
         return connection
+    }
+
+    // MARK: Statement timeout
+
+    /// Marks the start of a timed statement and returns its generation.
+    func beginTimedStatement() -> UInt64 {
+        statement.withLock { state in
+            state.generation &+= 1
+            state.running = true
+            state.interrupted = false
+            return state.generation
+        }
+    }
+
+    /// Marks the end of the timed statement; from now on ``interrupt(generation:)`` for it
+    /// does nothing. Returns whether it was interrupted.
+    @discardableResult
+    func endTimedStatement() -> Bool {
+        statement.withLock { state in
+            state.running = false
+            return state.interrupted
+        }
+    }
+
+    /// Interrupts the statement of `generation` if it is still running; returns false
+    /// (and does nothing) once it has ended or another statement has started. Safe from
+    /// any thread.
+    func interrupt(generation: UInt64) -> Bool {
+        statement.withLock { state in
+            guard state.running, state.generation == generation, let connection else { return false }
+            duckdb_interrupt(connection)
+            state.interrupted = true
+            return true
+        }
     }
 
     // MARK: Statements

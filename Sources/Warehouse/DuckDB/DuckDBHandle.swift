@@ -24,7 +24,9 @@ final class DuckDBHandle: @unchecked Sendable {
         defer { duckdb_destroy_config(&config) }
         for (key, value) in settings.sorted(by: { $0.key < $1.key }) {
             guard duckdb_set_config(config, key, value) == DuckDBSuccess else {
-                throw WarehouseError(.connectionFailed, "DuckDB rejected setting '\(key)' = '\(value)'")
+                // Settings may hold credentials (s3_secret_access_key, motherduck_token).
+                let shown = Self.looksSecret(key) ? "<redacted>" : "'\(value)'"
+                throw WarehouseError(.connectionFailed, "DuckDB rejected setting '\(key)' = \(shown)")
             }
         }
         var db: duckdb_database?
@@ -37,6 +39,12 @@ final class DuckDBHandle: @unchecked Sendable {
         }
         self.state = Mutex(Pointer(database: db))
         self.path = path ?? ":memory:"
+    }
+
+    /// Whether a setting's name says its value is a credential.
+    static func looksSecret(_ key: String) -> Bool {
+        let key = key.lowercased()
+        return ["secret", "password", "token", "key", "credential"].contains(where: { key.contains($0) })
     }
 
     /// Opens a new connection to this database.

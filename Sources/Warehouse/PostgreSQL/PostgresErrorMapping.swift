@@ -14,9 +14,16 @@ enum PostgresErrorMapping {
         if psql.code == .server, let info = psql.serverInfo {
             let state = info[.sqlState] ?? "XX000"
             // Class 08 (connection exception) and 57P0x (server shutting down) mean the server
-            // went away, not that the statement was wrong.
+            // went away, not that the statement was wrong. 57014 is query_canceled: a timeout
+            // when statement_timeout fired (not when someone cancelled the statement).
             let code: WarehouseError.Code =
-                state.hasPrefix("08") || state.hasPrefix("57P") ? .connectionFailed : .statementFailed
+                if state.hasPrefix("08") || state.hasPrefix("57P") {
+                    .connectionFailed
+                } else if state == "57014", info[.message]?.contains("statement timeout") == true {
+                    .timeout
+                } else {
+                    .statementFailed
+                }
             return WarehouseError(code, serverMessage(info, state: state), statement: sql, sqlState: state)
         }
         return connectionError(psql, endpoint: endpoint, sql: sql)

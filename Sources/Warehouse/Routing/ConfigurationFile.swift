@@ -48,7 +48,7 @@ public enum ConfigurationFile {
         } catch let error as WarehouseError {
             throw WarehouseError(error.code, "\(file): \(error.message)")
         } catch {
-            throw WarehouseError(.invalidConfiguration, "\(file): not valid YAML: \(error)")
+            throw WarehouseError(.invalidConfiguration, "\(file): not valid YAML: \(describeSyntaxError(error))")
         }
     }
 
@@ -68,11 +68,30 @@ public enum ConfigurationFile {
             return "key \(keyPath(context.codingPath)): expected \(typeName(type)), found nothing"
         case .dataCorrupted(let context):
             if context.codingPath.isEmpty, let underlying = context.underlyingError {
-                return "not valid YAML: \(underlying)"
+                return "not valid YAML: \(describeSyntaxError(underlying))"
             }
             return "key \(keyPath(context.codingPath)): \(context.debugDescription)"
         @unknown default:
             return "\(error)"
+        }
+    }
+
+    /// A YAML syntax error's position and problem, without the quoted line Yams appends:
+    /// that line may hold a password or a secret.
+    static func describeSyntaxError(_ error: any Error) -> String {
+        guard let yaml = error as? YamlError else { return "\(error)" }
+        func located(_ mark: Mark, _ context: YamlError.Context?, _ problem: String) -> String {
+            let during = context.map { " (\($0.text) in line \($0.mark.line), column \($0.mark.column))" } ?? ""
+            return "line \(mark.line), column \(mark.column): \(problem)\(during)"
+        }
+        switch yaml {
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
+            return located(mark, context, problem)
+        case .reader(let problem, let offset, _, _):
+            return "\(problem)" + (offset.map { " at byte \($0)" } ?? "")
+        default:
+            return "\(yaml)"
         }
     }
 

@@ -45,7 +45,9 @@ public struct DatabaseConfiguration: Sendable, Hashable, Decodable {
     public var database: String?
     /// PostgreSQL: TLS use (prefer when nil).
     public var tls: PostgresDatabase.TLSMode?
-    /// PostgreSQL: `statement_timeout` in milliseconds for every statement of this tenant.
+    /// PostgreSQL and DuckDB: how long one statement of this tenant may run, in
+    /// milliseconds (`statement_timeout_ms`; nil or 0 = no limit). PostgreSQL sets
+    /// `statement_timeout`; DuckDB, which has no such setting, interrupts the statement.
     public var statementTimeoutMilliseconds: Int?
     /// PostgreSQL: the schema unqualified table names resolve to (`search_path`).
     public var schema: String?
@@ -94,6 +96,7 @@ public struct DatabaseConfiguration: Sendable, Hashable, Decodable {
     // `host`, `port`, `user`, `password`, `database`; a key given beside `url` overrides
     // that part of it. `tls` (disable, prefer, require), `statement_timeout_ms`, `schema`,
     // `time_zone` (UTC by default; `server` keeps the server's).
+    // Keys (DuckDB): `path`, `settings`, `statement_timeout_ms` (0 or absent = no limit).
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         engine = try container.decode(Engine.self, forKey: .engine)

@@ -94,7 +94,8 @@ public actor TenantRouter {
             return try DuckDBDatabase(
                 configuration: .init(
                     path: tenant.database.path, maxConnections: tenant.database.maxConnections,
-                    settings: tenant.database.settings),
+                    settings: tenant.database.settings,
+                    statementTimeoutMilliseconds: tenant.database.statementTimeoutMilliseconds),
                 logger: logger)
         case .postgres:
             var logger = logger

@@ -173,7 +173,8 @@ final class SQLServerConnection: @unchecked Sendable {
                 ? "the statement ran longer than query_timeout_seconds (\(configuration.queryTimeoutSeconds ?? 0) s) on \(configuration.endpoint)"
                 : "db-lib error \(message.number) on \(configuration.endpoint): \(message.text)"
                     + (message.osText.map { " (\($0))" } ?? "")
-            return WarehouseError(.statementFailed, text, statement: sql, serverError: server)
+            return WarehouseError(
+                message.number == 20003 ? .timeout : .statementFailed, text, statement: sql, serverError: server)
         }
         return WarehouseError(
             .statementFailed, "SQL Server error \(message.number): \(message.text)", statement: sql, serverError: server)
