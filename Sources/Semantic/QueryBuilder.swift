@@ -464,14 +464,14 @@ struct QueryBuilder {
             case .contains, .notContains, .startsWith, .notStartsWith, .endsWith, .notEndsWith:
                 let negated = [.notContains, .notStartsWith, .notEndsWith].contains(op)
                 let parts = values.map { value -> String in
-                    let p = bind(.string(value))
+                    let p = bind(.string(dialect.escapingLikeWildcards(value)))
                     let pattern: [String]
                     switch op {
                     case .contains, .notContains: pattern = ["'%'", p, "'%'"]
                     case .startsWith, .notStartsWith: pattern = [p, "'%'"]
                     default: pattern = ["'%'", p]
                     }
-                    return "LOWER(\(x)) \(negated ? "NOT LIKE" : "LIKE") LOWER(\(dialect.concat(pattern)))"
+                    return "LOWER(\(x)) \(negated ? "NOT LIKE" : "LIKE") LOWER(\(dialect.concat(pattern))) \(dialect.likeEscapeClause)"
                 }
                 return negated
                     ? "(" + parts.joined(separator: " AND ") + " OR \(x) IS NULL)"
