@@ -4,8 +4,9 @@ import Testing
 import Warehouse
 
 /// Cube's `contains`, `startsWith` and `endsWith` are literal substring matches: a `%`, `_`
-/// or `\` in a filter value matches only itself, on every engine (the compiler escapes LIKE's
-/// wildcards in the bound value and writes `ESCAPE '\'`).
+/// or `\` in a filter value matches only itself (the compiler escapes LIKE's wildcards in the
+/// bound value and writes `ESCAPE '\'`). Run on DuckDB, SQLite and PostgreSQL; SQL Server's
+/// extra escape (`[`) is checked in its binds.
 @Suite("LIKE wildcards in filter values are literal")
 struct LikeWildcardTests {
     static let brands = ["50% Off", "50 Off", "A_B", "AXB", #"Back\Slash"#, "Plain"]
@@ -51,6 +52,19 @@ struct LikeWildcardTests {
     @Test func sqlite() async throws {
         let database = try SQLiteDatabase(configuration: .init())
         try await Self.check(database, dialect: .sqlite)
+        try await database.close()
+    }
+
+    @Test(.enabled(if: testPostgresURL != nil, "CONVAI_TEST_PG_URL is not set (scripts/test starts a PostgreSQL)"))
+    func postgres() async throws {
+        let schema = "like_" + UUID().uuidString.lowercased().replacing("-", with: "")
+        let admin = try PostgresDatabase(configuration: try PostgresDatabase.Configuration(url: try #require(testPostgresURL)))
+        _ = try await admin.execute("CREATE SCHEMA \(SQLDialect.postgres.quoteIdentifier(schema))")
+        try await admin.close()
+        var settings = try PostgresDatabase.Configuration(url: try #require(testPostgresURL))
+        settings.schema = schema
+        let database = try PostgresDatabase(configuration: settings)
+        try await Self.check(database, dialect: .postgres)
         try await database.close()
     }
 
