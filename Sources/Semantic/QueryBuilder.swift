@@ -439,6 +439,11 @@ struct QueryBuilder {
             return "(" + (try items.map { try condition($0, aggregated: aggregated, measureColumns: measureColumns) }).joined(separator: " OR ") + ")"
         case .member(let name, let op, let values):
             let (ref, slot) = try resolve(name, context: "filter member")
+            // PostgreSQL text cannot hold U+0000 and refuses such a bind outright; no stored
+            // value contains one on any engine, so it is a client error everywhere.
+            if values.contains(where: { $0.unicodeScalars.contains("\u{0000}") }) {
+                throw SemanticError(.invalidQuery, member: name, "a filter value contains a NUL character (U+0000)")
+            }
             let x: String
             let type: String
             switch slot {
@@ -460,14 +465,14 @@ struct QueryBuilder {
             case .contains, .notContains, .startsWith, .notStartsWith, .endsWith, .notEndsWith:
                 let negated = [.notContains, .notStartsWith, .notEndsWith].contains(op)
                 let parts = values.map { value -> String in
-                    let p = bind(.string(value))
+                    let p = bind(.string(dialect.escapingLikeWildcards(value)))
                     let pattern: [String]
                     switch op {
                     case .contains, .notContains: pattern = ["'%'", p, "'%'"]
                     case .startsWith, .notStartsWith: pattern = [p, "'%'"]
                     default: pattern = ["'%'", p]
                     }
-                    return "LOWER(\(x)) \(negated ? "NOT LIKE" : "LIKE") LOWER(\(dialect.concat(pattern)))"
+                    return "LOWER(\(x)) \(negated ? "NOT LIKE" : "LIKE") LOWER(\(dialect.concat(pattern))) \(dialect.likeEscapeClause)"
                 }
                 return negated
                     ? "(" + parts.joined(separator: " AND ") + " OR \(x) IS NULL)"

@@ -7,6 +7,25 @@ extension SQLDialect {
         parts.joined(separator: self == .sqlserver ? " + " : " || ")
     }
 
+    /// `text` with LIKE's wildcards escaped by a backslash, for a pattern written with
+    /// ``likeEscapeClause``: Cube's `contains`, `startsWith` and `endsWith` match literal text,
+    /// so a `%` or `_` in a filter value matches only itself. SQL Server's LIKE also reads `[`
+    /// as the start of a character class.
+    /// Scalars, not characters: a `%` followed by a combining mark is one Character to Swift
+    /// but still a wildcard to the database.
+    func escapingLikeWildcards(_ text: String) -> String {
+        let special: Set<Unicode.Scalar> = self == .sqlserver ? ["\\", "%", "_", "["] : ["\\", "%", "_"]
+        var escaped = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if special.contains(scalar) { escaped.append("\\") }
+            escaped.append(scalar)
+        }
+        return String(escaped)
+    }
+
+    /// The ESCAPE clause that goes with ``escapingLikeWildcards(_:)``.
+    var likeEscapeClause: String { #"ESCAPE '\'"# }
+
     /// `expression` truncated to the start of its `granularity`.
     func truncate(_ expression: String, to granularity: CubeQuery.Granularity) -> String {
         let x = expression

@@ -173,6 +173,21 @@ struct QuestionParserTests {
         #expect(impossible.clarifications.contains { $0.dimension == "time" })
     }
 
+    /// "products" names Products.count, which cannot be aggregated beside net sales: the
+    /// question is asked about, not compiled into an error (it was an HTTP 500 from /ask).
+    @Test func measuresThatCannotBeCombinedAreAskedAbout() async throws {
+        let (_, validator) = try await tools()
+        let validation = validator.validate("net sales by brand last month products", asOf: Self.asOf)
+        #expect(validation.parsed.query.measures == ["Transactions.netSales", "Products.count"])
+        let clarification = try #require(validation.clarifications.first { $0.dimension == "unrecognized" })
+        #expect(clarification.question.contains("Products"))
+        #expect(!clarification.options.isEmpty)
+        // Questions that compile, comparisons included, are not held up.
+        for question in ["net sales by brand last month", "net sales this month vs last month", "products by brand"] {
+            #expect(!validator.validate(question, asOf: Self.asOf).needsClarification, "\(question)")
+        }
+    }
+
     @Test func intentsRoundTripThroughJSON() async throws {
         let (parser, _) = try await tools()
         let intent = parser.parse("net sales last month vs last year by brand", asOf: Self.asOf).intent

@@ -25,6 +25,17 @@ struct QueryErrorTests {
         #expect(try compileError(#"{"measures":["Transactions.count"],"segments":["Customers.nope"]}"#) != nil)
     }
 
+    /// PostgreSQL refuses a text bind holding U+0000 (a database error, once a 500); it is the
+    /// client's error, on every engine and under every operator.
+    @Test func nulInAFilterValue() throws {
+        for op in ["equals", "notEquals", "contains", "startsWith", "endsWith", "gt", "set"] {
+            let query = #"{"dimensions":["Products.brand"],"filters":[{"member":"Products.brand","operator":"\#(op)","values":["a\u0000b"]}]}"#
+            let error = try #require(try compileError(query), "\(op)")
+            #expect(error.code == .invalidQuery)
+            #expect(error.description.contains("NUL"))
+        }
+    }
+
     @Test func fanOutNeedsReachableDimensions() throws {
         // Customers.count would be multiplied, and Customers cannot reach Products on its own.
         #expect(try compileError(#"{"measures":["Customers.count","Transactions.count"],"dimensions":["Products.brand"]}"#) != nil)

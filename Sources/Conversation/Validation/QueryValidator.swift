@@ -133,6 +133,18 @@ public struct QueryValidator: Sendable {
             clarifications.append(
                 Clarification(dimension: "time", question: "\(problem). Which period do you mean?", options: Self.periodOptions))
         }
+        // Read, but not one query the model can answer (say, measures of cubes that cannot be
+        // aggregated together: "net sales by brand products"): asked about, not answered with
+        // a compile error.
+        if let problem = compileProblem(parsed, asOf: asOf) {
+            let examples = exampleQuestions()
+            clarifications.append(
+                Clarification(
+                    dimension: "unrecognized",
+                    question: "I cannot answer that as one question (\(problem)). Ask for one thing at a time, for example:",
+                    options: examples))
+            suggestions.append(contentsOf: examples)
+        }
         let isTooBroad = parsed.needsPeriod
         if isTooBroad {
             let measure = parser.title(of: parsed.intent.measures.first ?? "").lowercased()
@@ -167,6 +179,20 @@ public struct QueryValidator: Sendable {
         return Validation(
             parsed: parsed, isTooBroad: isTooBroad, missing: parsed.missing, confidence: parsed.confidence,
             clarifications: clarifications, suggestions: suggestions)
+    }
+
+    /// Why the parsed query (each of its compared periods) does not compile, if it does not.
+    /// The dialect does not matter for what the model allows.
+    private func compileProblem(_ parsed: ParsedQuestion, asOf: SQLDate) -> String? {
+        do {
+            let compiler = QueryCompiler(model: parser.model, dialect: .duckdb)
+            for single in parsed.query.comparedQueries() { _ = try compiler.compile(single, asOf: asOf) }
+            return nil
+        } catch let error as SemanticError {
+            return error.message
+        } catch {
+            return "\(error)"
+        }
     }
 
     /// Outlet states for secondary sales, distributor states for primary (whichever the

@@ -1,6 +1,6 @@
 SELECT COUNT(*) AS "Products.count"
 FROM "dim_product" AS "Products"
-WHERE (LOWER("Products".product_name) LIKE LOWER('%' || $1)) AND (LOWER("Products".brand) NOT LIKE LOWER($2 || '%') OR "Products".brand IS NULL)
+WHERE (LOWER("Products".product_name) LIKE LOWER('%' || $1) ESCAPE '\') AND (LOWER("Products".brand) NOT LIKE LOWER($2 || '%') ESCAPE '\' OR "Products".brand IS NULL)
 ORDER BY "Products.count" DESC
 LIMIT 10000
 -- bind: ml
