@@ -1,3 +1,4 @@
+import Semantic
 public import Hummingbird
 public import Logging
 public import Conversation
@@ -30,8 +31,17 @@ public func buildApplication(
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
     let semantic = semantic ?? SemanticCatalog.load(configuration: configuration, logger: logger)
-    let authority = try await TokenAuthority(secret: try configuration.jwtSecret(), tenants: tenants.tenantIDs)
-    let router = Router()
+    let authority = try await TokenAuthority(
+        settings: try configuration.tokenSettings(), tenants: tenants.tenantIDs, logger: logger)
+    if let rules = configuration.rowLevelSecurity {
+        for tenant in tenants.tenantIDs {
+            if let model = try? semantic.model(for: tenant).model { try rules.validate(against: model) }
+        }
+    }
+    let router = Router(context: ConvAIRequestContext.self)
+    let access = AccessControl(
+        grants: configuration.permissions, limiter: RequestRateLimiter(settings: configuration.limits),
+        territories: TerritoryResolver(tenants: tenants, rules: configuration.rowLevelSecurity), limits: configuration.limits)
     let metrics = ServerMetrics()
     var services: [any Service] = []
     let usage: UsageTracker
@@ -42,7 +52,8 @@ public func buildApplication(
         services.append(UsageTrackerService(tracker: usage))
     }
     router.add(middleware: LogRequestsMiddleware(.info))
-    router.add(middleware: MetricsMiddleware(metrics: metrics, authority: authority))
+    router.add(middleware: IdentifyMiddleware(authority: authority))
+    router.add(middleware: MetricsMiddleware(metrics: metrics))
     // Cube serves its REST API to browser clients on other origins (its JavaScript client
     // in a dashboard); tokens travel in the Authorization header, never in cookies, so any
     // origin may call it, as with Cube's default.
@@ -56,9 +67,9 @@ public func buildApplication(
             body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.exposition(pools: tenants.usage()))))
     }
     CubeAPIController(
-        tenants: tenants, semantic: semantic, authority: authority, today: today, logger: logger, tracker: usage
+        tenants: tenants, semantic: semantic, access: access, today: today, logger: logger, tracker: usage
     ).register(on: router)
-    UsageController(report: UsageReport(store: usage.store), authority: authority).register(on: router)
+    UsageController(report: UsageReport(store: usage.store), access: access).register(on: router)
     let sessionStore: SessionStore
     if let sessions {
         sessionStore = sessions
@@ -70,7 +81,7 @@ public func buildApplication(
         tenants: tenants, semantic: semantic, sessions: sessionStore, today: today, logger: logger, metrics: metrics,
         tracker: usage,
         llmProviders: llmProviders ?? ConversationService.llmProviders(configuration: configuration, logger: logger))
-    AskController(service: conversation, authority: authority, logger: logger).register(on: router)
+    AskController(service: conversation, access: access, logger: logger).register(on: router)
     return Application(
         router: router,
         configuration: .init(

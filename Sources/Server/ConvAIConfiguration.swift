@@ -1,4 +1,5 @@
 public import Conversation
+public import Semantic
 public import Foundation
 public import Warehouse
 
@@ -30,16 +31,77 @@ public struct ConvAIConfiguration: Sendable {
         }
     }
 
-    /// How API tokens are checked.
+    /// How API tokens are checked (`auth:`).
     public struct AuthSettings: Sendable, Hashable, Decodable {
         /// The HS256 secret; when absent, `CONVAI_JWT_SECRET`, else a development secret
-        /// kept in `data/.jwt_secret` (see ``ConvAIConfiguration/jwtSecret()``).
+        /// kept in `data/.jwt_secret` (see ``ConvAIConfiguration/jwtSecret()``) — unless the
+        /// identity provider's keys are configured, when no secret means none is accepted.
         public var jwtSecret: String?
+        /// A JWKS file with the identity provider's public keys (RS256/ES256…).
+        public var jwksFile: String?
+        /// A JWKS URL, fetched and kept for ``jwksCacheSeconds``.
+        public var jwksURL: String?
+        /// How long a fetched JWKS is trusted.
+        public var jwksCacheSeconds: Int
+        /// The `iss` tokens must carry, if set.
+        public var issuer: String?
+        /// The `aud` tokens must include, if set.
+        public var audience: String?
+        /// Clock skew allowed on `exp` and `nbf`.
+        public var leewaySeconds: Int
 
         /// Makes auth settings.
-        public init(jwtSecret: String? = nil) { self.jwtSecret = jwtSecret }
+        public init(
+            jwtSecret: String? = nil, jwksFile: String? = nil, jwksURL: String? = nil, jwksCacheSeconds: Int = 600,
+            issuer: String? = nil, audience: String? = nil, leewaySeconds: Int = 60
+        ) {
+            self.jwtSecret = jwtSecret
+            self.jwksFile = jwksFile
+            self.jwksURL = jwksURL
+            self.jwksCacheSeconds = jwksCacheSeconds
+            self.issuer = issuer
+            self.audience = audience
+            self.leewaySeconds = leewaySeconds
+        }
 
-        enum CodingKeys: String, CodingKey { case jwtSecret = "jwt_secret" }
+        enum CodingKeys: String, CodingKey {
+            case jwtSecret = "jwt_secret"
+            case jwksFile = "jwks_file"
+            case jwksURL = "jwks_url"
+            case jwksCacheSeconds = "jwks_cache_seconds"
+            case issuer, audience
+            case leewaySeconds = "leeway_seconds"
+        }
+
+        /// Decodes, with the defaults above.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            func text(_ key: CodingKeys) throws -> String? {
+                try container.decodeIfPresent(String.self, forKey: key).flatMap { $0.isEmpty ? nil : $0 }
+            }
+            jwtSecret = try text(.jwtSecret)
+            jwksFile = try text(.jwksFile)
+            jwksURL = try text(.jwksURL)
+            issuer = try text(.issuer)
+            audience = try text(.audience)
+            jwksCacheSeconds = try container.decodeIfPresent(Int.self, forKey: .jwksCacheSeconds) ?? 600
+            leewaySeconds = try container.decodeIfPresent(Int.self, forKey: .leewaySeconds) ?? 60
+            guard jwksCacheSeconds > 0 else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .jwksCacheSeconds, in: container, debugDescription: "jwks_cache_seconds must be positive")
+            }
+            guard (0...600).contains(leewaySeconds) else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .leewaySeconds, in: container, debugDescription: "leeway_seconds must be from 0 to 600")
+            }
+        }
+
+        /// Whether only the identity provider's keys are accepted: a JWKS is configured and
+        /// no HS256 secret is (neither here nor in `CONVAI_JWT_SECRET`).
+        public var identityProviderOnly: Bool {
+            (jwksFile != nil || jwksURL != nil) && jwtSecret == nil
+                && (ProcessInfo.processInfo.environment["CONVAI_JWT_SECRET"] ?? "").isEmpty
+        }
     }
 
     /// Where usage events go (`observability:`): the SQLite file `data/usage.sqlite` under
@@ -79,6 +141,12 @@ public struct ConvAIConfiguration: Sendable {
     public var observability: ObservabilitySettings
     /// Token settings.
     public var auth: AuthSettings
+    /// What each role may do (`permissions:`).
+    public var permissions: RolePermissions
+    /// Which roles see one sales territory, and how (`row_level_security:`); nil = nobody is bounded.
+    public var rowLevelSecurity: RowLevelSecurity?
+    /// Request, row and rate limits (`limits:`).
+    public var limits: LimitSettings
     /// The tenants, sorted by id, with database paths resolved against ``root``.
     public var tenants: [TenantConfiguration]
     /// The project root: relative paths in the file, and `database/`, are found here.
@@ -86,16 +154,16 @@ public struct ConvAIConfiguration: Sendable {
     /// Per tenant, the optional LLM asked when the built-in parser is not confident
     /// (`tenants.<id>.llm:`; see docs/llm.md).
     public var llm: [String: LLMConfiguration]
-    /// Request limits (`limits:`): rate limits, body size, rows, statement timeout.
-    public var limits: LimitSettings
 
     /// Makes a configuration directly (tests, embedding).
     public init(
         server: ServerSettings = .init(), auth: AuthSettings = .init(), tenants: [TenantConfiguration], root: String,
         llm: [String: LLMConfiguration] = [:], observability: ObservabilitySettings = .init(),
-        limits: LimitSettings = .init()
+        permissions: RolePermissions = .defaults, rowLevelSecurity: RowLevelSecurity? = nil, limits: LimitSettings = .init()
     ) {
         self.observability = observability
+        self.permissions = permissions
+        self.rowLevelSecurity = rowLevelSecurity
         self.limits = limits
         self.server = server
         self.auth = auth
@@ -108,9 +176,16 @@ public struct ConvAIConfiguration: Sendable {
         var server: ServerSettings?
         var observability: ObservabilitySettings?
         var auth: AuthSettings?
+        var permissions: RolePermissions?
+        var rowLevelSecurity: RowLevelSecurity?
         var limits: LimitSettings?
         var root: String?
         var tenants: [String: TenantConfiguration]
+
+        enum CodingKeys: String, CodingKey {
+            case server, observability, auth, permissions, limits, root, tenants
+            case rowLevelSecurity = "row_level_security"
+        }
     }
 
     /// The same file read for what the warehouse's tenant entries do not hold.
@@ -143,14 +218,24 @@ public struct ConvAIConfiguration: Sendable {
         }
         let rootPath = root.standardizedFileURL.path
         let conversation = try ConfigurationFile.decode(ConversationFile.self, from: path, environment: environment)
+        let limits = file.limits ?? .init()
         return ConvAIConfiguration(
             server: file.server ?? .init(),
             auth: file.auth ?? .init(),
-            tenants: file.tenants.values.map { $0.resolvingPaths(against: rootPath) },
+            tenants: file.tenants.values.map { tenant in
+                // limits.statement_timeout_ms bounds every tenant whose database names none itself.
+                var tenant = tenant.resolvingPaths(against: rootPath)
+                if tenant.database.statementTimeoutMilliseconds == nil {
+                    tenant.database.statementTimeoutMilliseconds = limits.statementTimeoutMilliseconds
+                }
+                return tenant
+            },
             root: rootPath,
             llm: conversation.tenants.compactMapValues(\.llm),
             observability: file.observability ?? .init(),
-            limits: file.limits ?? .init())
+            permissions: file.permissions ?? .defaults,
+            rowLevelSecurity: file.rowLevelSecurity,
+            limits: limits)
     }
 
     static func isValidTenantID(_ id: String) -> Bool {
@@ -173,6 +258,24 @@ public struct ConvAIConfiguration: Sendable {
     /// The folder of a tenant's semantic model: its own `model_path`, else `<root>/model`.
     public func modelFolder(for tenant: TenantConfiguration) -> URL {
         URL(fileURLWithPath: tenant.modelPath ?? URL(fileURLWithPath: root).appendingPathComponent("model").path)
+    }
+
+    /// What the server's ``TokenAuthority`` accepts: the HS256 secret (``jwtSecret()``) unless
+    /// only the identity provider's keys are configured, and the JWKS file read from disk.
+    public func tokenSettings() throws -> TokenAuthority.Settings {
+        var jwksJSON: String?
+        if let file = auth.jwksFile {
+            let path = file.hasPrefix("/") ? file : URL(fileURLWithPath: root).appendingPathComponent(file).path
+            do {
+                jwksJSON = try String(contentsOfFile: path, encoding: .utf8)
+            } catch {
+                throw WarehouseError(.invalidConfiguration, "auth.jwks_file: cannot read \(path): \(error.localizedDescription)")
+            }
+        }
+        return TokenAuthority.Settings(
+            secret: auth.identityProviderOnly ? nil : try jwtSecret(), jwksJSON: jwksJSON, jwksURL: auth.jwksURL,
+            jwksCacheDuration: .seconds(auth.jwksCacheSeconds), issuer: auth.issuer, audience: auth.audience,
+            leeway: .seconds(auth.leewaySeconds))
     }
 
     /// The JWT signing secret: `auth.jwt_secret`, else the `CONVAI_JWT_SECRET` environment

@@ -29,8 +29,11 @@ struct TokenCommand: AsyncParsableCommand {
     @Option(help: "The user's department.")
     var department: String?
 
-    @Option(help: "The user's sales territory (e.g. a state or zone).")
+    @Option(help: "The user's sales territory: Level:Name (City:Mumbai, State:Maharashtra, Zone:West), or a name whose level comes from dim_sales_hierarchy. Without it, a sales_rep's or manager's territory is their dim_sales_hierarchy row (--user = employee id).")
     var territory: String?
+
+    @Option(help: "The customer (account) the user acts for, for usage breakdowns.")
+    var customer: String?
 
     @Option(name: .customLong("expires-in"), help: "Lifetime in hours.")
     var expiresInHours: Double = 24
@@ -50,10 +53,14 @@ struct TokenCommand: AsyncParsableCommand {
             throw ValidationError(
                 "unknown tenant '\(tenant)'; known tenants: \(configuration.tenants.map(\.id).joined(separator: ", "))")
         }
+        guard !configuration.auth.identityProviderOnly else {
+            throw ValidationError(
+                "this configuration accepts only the identity provider's tokens (auth.jwks_file / auth.jwks_url and no jwt_secret); convai token mints development tokens, which such a server refuses. Sign in through the identity provider instead.")
+        }
         let authority = try await TokenAuthority(secret: try configuration.jwtSecret(), tenants: configuration.tenants.map(\.id))
         let now = Date()
         let claims = AccessClaims(
-            tenant: tenant, subject: user, role: role, department: department, territory: territory, issuedAt: now,
+            tenant: tenant, subject: user, role: role, department: department, territory: territory, customer: customer, issuedAt: now,
             expiresAt: now.addingTimeInterval(expiresInHours * 3600))
         print(try await authority.mint(claims))
     }

@@ -20,6 +20,12 @@ struct ServeShutdownTests {
             try FileManager.default.copyItem(
                 at: ConvAICommandTests.packageRoot.appendingPathComponent(item), to: folder.appendingPathComponent(item))
         }
+        // One token sends hundreds of questions here: lift the per-user rate limit.
+        let config = folder.appendingPathComponent("config/convai.yaml")
+        try (try String(contentsOf: config, encoding: .utf8)
+            + "\nlimits:\n  per_user_requests_per_minute: 1000000\n  per_user_burst: 1000000\n"
+            + "  per_tenant_requests_per_minute: 1000000\n  per_tenant_burst: 1000000\n")
+            .write(to: config, atomically: true, encoding: .utf8)
         // Empty warehouse tables answer queries with no rows: enough to be recorded.
         let migrate = try cli.convai(["migrate", "--tenant", "itc"], in: folder)
         #expect(migrate.status == 0, "\(migrate.stderr)")

@@ -159,7 +159,7 @@ struct ConversationAPITests {
             let notJSON = try await client.call("/api/v1/ask", token: token, body: "question=sales")
             #expect(notJSON.status == .badRequest)
             let noToken = try await client.call("/api/v1/ask", token: nil, body: #"{"question": "sales"}"#)
-            #expect(noToken.status == .forbidden)
+            #expect(noToken.status == .unauthorized)
             let unknownSession = try await client.call(
                 "/api/v1/ask/clarify", token: token, body: #"{"sessionId": "nope", "answers": {"time": "last month"}}"#)
             #expect(unknownSession.status == .notFound)

@@ -144,13 +144,17 @@ struct CubeAPIFixture {
         }
         configuration = ConvAIConfiguration(
             server: .init(host: "127.0.0.1", port: 0), auth: .init(jwtSecret: Self.secret), tenants: tenants,
-            root: folder.path)
+            root: folder.path, limits: .unthrottled)
     }
 
     /// Runs `body` against the application; the tenant databases are closed afterwards.
+    /// `configure` changes the configuration first (auth, permissions, limits).
     func withClient(
-        mode: TestingSetup = .router, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void
+        mode: TestingSetup = .router, configure: (inout ConvAIConfiguration) -> Void = { _ in },
+        _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void
     ) async throws {
+        var configuration = configuration
+        configure(&configuration)
         let router = TenantRouter(tenants: configuration.tenants, logger: Logger(label: "test"))
         let app = try await buildApplication(
             configuration: configuration, tenants: router, logger: Logger(label: "test"),

@@ -245,7 +245,7 @@ struct CubeAPITests {
         }
     }
 
-    @Test("tokens: the bare JWT and Bearer pass; a missing, forged, expired or foreign-tenant token is 403")
+    @Test("tokens: the bare JWT and Bearer pass; a missing, forged, expired or foreign-tenant token is 401")
     func auth() async throws {
         let fixture = try await CubeAPIFixture()
         let good = try await CubeAPIFixture.token()
@@ -257,16 +257,16 @@ struct CubeAPITests {
             #expect(try await client.call("/cubejs-api/v1/load", token: good, body: query).status == .ok)
             #expect(try await client.call("/cubejs-api/v1/load", token: "Bearer \(good)", body: query).status == .ok)
             let missing = try await client.call("/cubejs-api/v1/load", token: nil, body: query)
-            #expect(missing.status == .forbidden)
+            #expect(missing.status == .unauthorized)
             #expect(missing.error == "Authorization header isn't set")
             for token in [forged, expired, foreign, "not-a-jwt"] {
                 let refused = try await client.call("/cubejs-api/v1/load", token: token, body: query)
-                #expect(refused.status == .forbidden)
+                #expect(refused.status == .unauthorized)
                 #expect(refused.error?.hasPrefix("Invalid token") == true)
                 #expect(refused["data"] == nil)
             }
             let meta = try await client.call("/cubejs-api/v1/meta", method: .get, token: forged)
-            #expect(meta.status == .forbidden)
+            #expect(meta.status == .unauthorized)
         }
     }
 

@@ -40,7 +40,7 @@ actor InjectionFixture {
             modelPath: SampleTenants.root.appendingPathComponent("model").path)
         let configuration = ConvAIConfiguration(
             server: .init(host: "127.0.0.1", port: 0), auth: .init(jwtSecret: SampleTenants.secret), tenants: [tenant],
-            root: folder.path)
+            root: folder.path, limits: .unthrottled)
         let authority = try await TokenAuthority(secret: SampleTenants.secret, tenants: [Self.tenant])
         let token = try await authority.mint(
             AccessClaims(tenant: Self.tenant, subject: "admin-1", role: "admin", expiresAt: Date().addingTimeInterval(3600)))

@@ -48,7 +48,7 @@ struct PrometheusMetricsTests {
                 #expect(ok.status == .ok)
             }
             let refused = try await client.call("/cubejs-api/v1/load", token: "not-a-token", body: query)
-            #expect(refused.status == .forbidden)
+            #expect(refused.status == .unauthorized)
             let text = try await client.execute(uri: "/metrics", method: .get) { response in
                 #expect(response.headers[.contentType]?.hasPrefix("text/plain; version=0.0.4") == true)
                 // Every answer names its request id, the one in the request's log lines.
@@ -63,7 +63,7 @@ struct PrometheusMetricsTests {
                 }?["value"] as? Double
             }
             #expect(value("convai_http_requests_total", ["route": "/cubejs-api/v1/load", "status": "200", "tenant": "acme"]) == 3)
-            #expect(value("convai_http_requests_total", ["route": "/cubejs-api/v1/load", "status": "403", "tenant": "none"]) == 1)
+            #expect(value("convai_http_requests_total", ["route": "/cubejs-api/v1/load", "status": "401", "tenant": "none"]) == 1)
             #expect(
                 value("convai_http_request_duration_seconds_count", ["route": "/cubejs-api/v1/load", "status": "200"]) == 3)
             #expect(value("convai_database_pool_max_connections", ["tenant": "acme", "engine": "duckdb"]) == 4)

@@ -51,7 +51,7 @@ actor SampleTenants {
         }
         let configuration = ConvAIConfiguration(
             server: .init(host: "127.0.0.1", port: 0), auth: .init(jwtSecret: Self.secret), tenants: tenants,
-            root: folder.path)
+            root: folder.path, limits: .unthrottled)
         built = configuration
         return configuration
     }
@@ -60,9 +60,11 @@ actor SampleTenants {
     /// shared root, so a second call sees the first one's sessions (a restart).
     func withClient(
         llmProviders: [String: any LLMProvider] = [:], tracker: UsageTracker? = nil,
+        configure: @Sendable (inout ConvAIConfiguration) -> Void = { _ in },
         _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void
     ) async throws {
-        let configuration = try await configuration()
+        var configuration = try await configuration()
+        configure(&configuration)
         let router = TenantRouter(tenants: configuration.tenants, logger: Logger(label: "test"))
         let app = try await buildApplication(
             configuration: configuration, tenants: router, logger: Logger(label: "test"), llmProviders: llmProviders,
@@ -79,13 +81,13 @@ actor SampleTenants {
     /// A token for `tenant`'s `user`.
     static func token(
         _ tenant: String, user: String = "manager-1", role: String = "manager", department: String? = nil,
-        customer: String? = nil
+        customer: String? = nil, territory: String? = nil
     ) async throws -> String {
         let authority = try await TokenAuthority(secret: secret, tenants: [tenant])
         return try await authority.mint(
             AccessClaims(
-                tenant: tenant, subject: user, role: role, department: department, customer: customer,
-                expiresAt: Date().addingTimeInterval(3600)))
+                tenant: tenant, subject: user, role: role, department: department, territory: territory,
+                customer: customer, expiresAt: Date().addingTimeInterval(3600)))
     }
 }
 

@@ -25,11 +25,18 @@ public struct AccessClaims: JWTPayload, Sendable, Equatable {
     public var iat: IssuedAtClaim?
     /// When the token stops being valid.
     public var exp: ExpirationClaim
+    /// When the token starts being valid, if the issuer says.
+    public var nbf: NotBeforeClaim?
+    /// Who issued the token (checked against `auth.issuer` when configured).
+    public var iss: IssuerClaim?
+    /// Whom the token is for (checked against `auth.audience` when configured).
+    public var aud: AudienceClaim?
 
     /// Makes claims.
     public init(
         tenant: String, subject: String, role: String, department: String? = nil, territory: String? = nil,
-        customer: String? = nil, issuedAt: Date = Date(), expiresAt: Date
+        customer: String? = nil, issuedAt: Date = Date(), expiresAt: Date, notBefore: Date? = nil,
+        issuer: String? = nil, audience: String? = nil
     ) {
         self.customer = customer
         self.tenant = tenant
@@ -39,15 +46,17 @@ public struct AccessClaims: JWTPayload, Sendable, Equatable {
         self.territory = territory
         self.iat = IssuedAtClaim(value: issuedAt)
         self.exp = ExpirationClaim(value: expiresAt)
+        self.nbf = notBefore.map { NotBeforeClaim(value: $0) }
+        self.iss = issuer.map { IssuerClaim(value: $0) }
+        self.aud = audience.map { AudienceClaim(value: [$0]) }
     }
 
     /// When the token stops being valid.
     public var expiresAt: Date { exp.value }
 
-    /// Checks expiry and the role; the tenant is checked against the configuration by
-    /// ``TokenAuthority``.
+    /// Checks the role. Times (with the configured clock skew), issuer, audience and tenant
+    /// are checked by ``TokenAuthority``, which knows the configuration.
     public func verify(using algorithm: some JWTAlgorithm) async throws {
-        try exp.verifyNotExpired()
         guard Self.roles.contains(role) else {
             throw JWTError.claimVerificationFailure(failedClaim: nil, reason: "unknown role '\(role)'")
         }

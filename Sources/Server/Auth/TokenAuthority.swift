@@ -1,65 +1,293 @@
+import NIOHTTP1
 public import Foundation
+public import AsyncHTTPClient
 import JWTKit
+public import Logging
+import NIOCore
+import Synchronization
 import Warehouse
 
-/// Mints and verifies ConvAI's HS256 JWTs with the configured secret, and checks that a
-/// token names a configured tenant.
+/// Verifies ConvAI's JWTs and mints development ones.
+///
+/// Two kinds of key: an HS256 secret (development, and deployments without an identity
+/// provider), and the identity provider's public keys (RS256/RS384/RS512, ES256/ES384/ES512)
+/// from a JWKS file or URL. The header's `alg` picks the kind before any key is touched,
+/// so a token can never be checked with a key of another kind ("alg confusion"), and `none`
+/// is refused outright. Then `exp` and `nbf` (with a small clock skew), `iss` and `aud`
+/// (when configured) and the tenant (one this server has) are checked.
 public struct TokenAuthority: Sendable {
-    /// Why a request was refused; every case is answered with 403, as Cube does.
+    /// Why a token was refused: answered with 401 and this text.
     public struct Refusal: Error, Sendable, CustomStringConvertible {
         /// What to tell the client.
         public var description: String
     }
 
-    private let keys: JWTKeyCollection
-    private let tenants: Set<String>
+    /// What the authority accepts.
+    public struct Settings: Sendable {
+        /// The HS256 secret; nil accepts identity-provider tokens only.
+        public var secret: String?
+        /// A JWKS document (the file's text), if configured.
+        public var jwksJSON: String?
+        /// Where to fetch the JWKS, if configured; fetched on first use and kept for
+        /// ``jwksCacheDuration``, and again (at most every 30 s) when a token names an unknown key.
+        public var jwksURL: String?
+        /// How long a fetched JWKS is trusted.
+        public var jwksCacheDuration: Duration
+        /// The issuer tokens must name, if any.
+        public var issuer: String?
+        /// The audience tokens must include, if any.
+        public var audience: String?
+        /// Clock skew allowed on `exp` and `nbf`.
+        public var leeway: Duration
+
+        /// Makes settings.
+        public init(
+            secret: String? = nil, jwksJSON: String? = nil, jwksURL: String? = nil, jwksCacheDuration: Duration = .seconds(600),
+            issuer: String? = nil, audience: String? = nil, leeway: Duration = .seconds(60)
+        ) {
+            self.secret = secret
+            self.jwksJSON = jwksJSON
+            self.jwksURL = jwksURL
+            self.jwksCacheDuration = jwksCacheDuration
+            self.issuer = issuer
+            self.audience = audience
+            self.leeway = leeway
+        }
+    }
 
     /// The shortest HS256 secret accepted: as long as the hash output (RFC 7518 §3.2).
     public static let minimumSecretBytes = 32
+    /// Algorithms verified with the HS256 secret.
+    static let secretAlgorithms: Set<String> = ["HS256"]
+    /// Algorithms verified with the identity provider's public keys.
+    static let publicKeyAlgorithms: Set<String> = ["RS256", "RS384", "RS512", "ES256", "ES384", "ES512"]
+
+    private let secretKeys: JWTKeyCollection?
+    private let publicKeys: PublicKeySource?
+    private let tenants: Set<String>
+    private let settings: Settings
+
+    /// Whether this authority can mint tokens (it holds an HS256 secret).
+    public var mintsTokens: Bool { secretKeys != nil }
 
     /// Makes an authority for `secret`, accepting tokens for `tenants` only.
     public init(secret: String, tenants: some Sequence<String>) async throws {
-        guard secret.utf8.count >= Self.minimumSecretBytes else {
-            throw WarehouseError(
-                .invalidConfiguration, "auth.jwt_secret: the JWT secret is \(secret.utf8.count) bytes; HS256 needs at least \(Self.minimumSecretBytes)")
-        }
-        keys = JWTKeyCollection()
-        await keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
-        self.tenants = Set(tenants)
+        try await self.init(settings: Settings(secret: secret), tenants: tenants)
     }
 
-    /// Signs `claims` into a compact JWT.
+    /// Makes an authority from `settings`; at least one kind of key must be configured.
+    public init(
+        settings: Settings, tenants: some Sequence<String>, httpClient: HTTPClient = .shared,
+        logger: Logger = Logger(label: "convai.auth")
+    ) async throws {
+        if let secret = settings.secret {
+            guard secret.utf8.count >= Self.minimumSecretBytes else {
+                throw WarehouseError(
+                    .invalidConfiguration,
+                    "auth.jwt_secret: the JWT secret is \(secret.utf8.count) bytes; HS256 needs at least \(Self.minimumSecretBytes)")
+            }
+            let keys = JWTKeyCollection()
+            await keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
+            secretKeys = keys
+        } else {
+            secretKeys = nil
+        }
+        if settings.jwksJSON != nil || settings.jwksURL != nil {
+            publicKeys = try await PublicKeySource(
+                json: settings.jwksJSON, url: settings.jwksURL, cacheDuration: settings.jwksCacheDuration, client: httpClient,
+                logger: logger)
+        } else {
+            publicKeys = nil
+        }
+        guard secretKeys != nil || publicKeys != nil else {
+            throw WarehouseError(.invalidConfiguration, "auth: configure jwt_secret, jwks_file or jwks_url")
+        }
+        self.tenants = Set(tenants)
+        self.settings = settings
+    }
+
+    /// Signs `claims` into a compact HS256 JWT.
     public func mint(_ claims: AccessClaims) async throws -> String {
-        try await keys.sign(claims)
+        guard let secretKeys else {
+            throw WarehouseError(
+                .invalidConfiguration,
+                "this server accepts only the identity provider's tokens (auth.jwks_file / auth.jwks_url, no jwt_secret): development tokens cannot be minted")
+        }
+        return try await secretKeys.sign(claims)
     }
 
     /// Verifies the value of an `Authorization` header: the token itself (Cube's form) or
     /// `Bearer <token>`.
-    public func verify(authorization header: String?) async throws -> AccessClaims {
+    public func verify(authorization header: String?, now: Date = Date()) async throws -> AccessClaims {
         guard var token = header?.trimmingCharacters(in: .whitespaces), !token.isEmpty else {
             throw Refusal(description: "Authorization header isn't set")
         }
         if token.lowercased().hasPrefix("bearer ") { token = String(token.dropFirst(7)).trimmingCharacters(in: .whitespaces) }
+        let header = try Self.header(of: token)
         let claims: AccessClaims
         do {
-            claims = try await keys.verify(token, as: AccessClaims.self)
+            if Self.secretAlgorithms.contains(header.alg) {
+                guard let secretKeys else {
+                    throw Refusal(description: "Invalid token: \(header.alg) tokens are not accepted here; use the identity provider's")
+                }
+                claims = try await secretKeys.verify(token, as: AccessClaims.self)
+            } else if Self.publicKeyAlgorithms.contains(header.alg) {
+                guard let publicKeys else {
+                    throw Refusal(description: "Invalid token: \(header.alg) tokens are not accepted here (no JWKS configured)")
+                }
+                claims = try await publicKeys.verify(token, kid: header.kid)
+            } else {
+                throw Refusal(description: "Invalid token: algorithm '\(header.alg)' is not accepted")
+            }
+        } catch let refusal as Refusal {
+            throw refusal
         } catch let error as JWTError {
             throw Refusal(description: "Invalid token: \(error.reason ?? Self.describe(error))")
         } catch {
             throw Refusal(description: "Invalid token")
         }
-        guard tenants.contains(claims.tenant) else {
-            throw Refusal(description: "Invalid token: tenant '\(claims.tenant)' is not served here")
-        }
+        try check(claims, now: now)
         return claims
     }
 
-    private static func describe(_ error: JWTError) -> String {
+    private func check(_ claims: AccessClaims, now: Date) throws {
+        let leeway = Double(settings.leeway.components.seconds)
+        guard now.addingTimeInterval(-leeway) < claims.exp.value else { throw Refusal(description: "Invalid token: expired") }
+        if let nbf = claims.nbf, now.addingTimeInterval(leeway) < nbf.value {
+            throw Refusal(description: "Invalid token: not valid yet (nbf)")
+        }
+        if let issuer = settings.issuer, claims.iss?.value != issuer {
+            throw Refusal(description: "Invalid token: issuer is not '\(issuer)'")
+        }
+        if let audience = settings.audience, !(claims.aud?.value.contains(audience) ?? false) {
+            throw Refusal(description: "Invalid token: audience does not include '\(audience)'")
+        }
+        guard tenants.contains(claims.tenant) else {
+            throw Refusal(description: "Invalid token: tenant '\(claims.tenant)' is not served here")
+        }
+    }
+
+    private struct Header: Decodable {
+        var alg: String
+        var kid: String?
+    }
+
+    /// The token's header, read before any key is chosen.
+    private static func header(of token: String) throws -> Header {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, var text = parts.first.map(String.init) else {
+            throw Refusal(description: "Invalid token: malformed token")
+        }
+        text = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        text += String(repeating: "=", count: (4 - text.count % 4) % 4)
+        guard let data = Data(base64Encoded: text), let header = try? JSONDecoder().decode(Header.self, from: data) else {
+            throw Refusal(description: "Invalid token: malformed header")
+        }
+        return header
+    }
+
+    static func describe(_ error: JWTError) -> String {
         switch error.errorType {
         case .signatureVerificationFailed: "signature does not match"
         case .malformedToken: "malformed token"
         case .claimVerificationFailure: "claims do not verify"
         default: "\(error.errorType)"
         }
+    }
+}
+
+/// The identity provider's public keys: a JWKS file read once, or a JWKS URL fetched and kept
+/// for a while, fetched again early when a token names a key it does not have (key rotation).
+actor PublicKeySource {
+    private let url: String?
+    private let cacheDuration: Duration
+    private let client: HTTPClient
+    private let logger: Logger
+    private var keys: JWTKeyCollection
+    private var kids: Set<String>
+    private var fetchedAt: ContinuousClock.Instant?
+    private var lastUnknownKidFetch: ContinuousClock.Instant?
+
+    init(json: String?, url: String?, cacheDuration: Duration, client: HTTPClient, logger: Logger) async throws {
+        self.url = url
+        self.logger = logger
+        self.cacheDuration = cacheDuration
+        self.client = client
+        keys = JWTKeyCollection()
+        kids = []
+        if let json {
+            (keys, kids) = try await Self.collection(json, source: "auth.jwks_file")
+        }
+    }
+
+    func verify(_ token: String, kid: String?) async throws -> AccessClaims {
+        if url != nil {
+            let stale = fetchedAt.map { ContinuousClock.now - $0 > cacheDuration } ?? true
+            let unknown = kid.map { !kids.contains($0) } ?? false
+            let mayRetry = lastUnknownKidFetch.map { ContinuousClock.now - $0 > .seconds(30) } ?? true
+            if stale {
+                try await refresh()
+            } else if unknown && mayRetry {
+                // Key rotation: the provider may have published a new key since the last fetch.
+                lastUnknownKidFetch = .now
+                try await refresh()
+            }
+        }
+        guard let kid else {
+            guard kids.count == 1 else {
+                throw TokenAuthority.Refusal(description: "Invalid token: no key id (kid) in the header")
+            }
+            return try await keys.verify(token, as: AccessClaims.self)
+        }
+        guard kids.contains(kid) else { throw TokenAuthority.Refusal(description: "Invalid token: unknown key id '\(kid)'") }
+        return try await keys.verify(token, as: AccessClaims.self)
+    }
+
+    private func refresh() async throws {
+        guard let url else { return }
+        do {
+            var request = HTTPClientRequest(url: url)
+            request.headers.add(name: "Accept", value: "application/json")
+            let response = try await client.execute(request, timeout: .seconds(10))
+            guard response.status == .ok else { throw JWKSFetchError(description: "HTTP \(response.status.code)") }
+            let body = try await response.body.collect(upTo: 1 << 20)
+            (keys, kids) = try await Self.collection(String(buffer: body), source: url)
+            fetchedAt = .now
+            logger.info("fetched the identity provider's keys", metadata: ["url.full": "\(url)", "auth.kids": "\(kids.sorted())"])
+        } catch let error as WarehouseError {
+            throw error
+        } catch {
+            logger.warning(
+                "could not fetch the identity provider's keys", metadata: ["url.full": "\(url)", "error": "\(error)"])
+            // Keep the keys we have: a provider briefly down must not lock everyone out.
+            if fetchedAt == nil {
+                throw TokenAuthority.Refusal(description: "Invalid token: the identity provider's keys could not be fetched (\(error))")
+            }
+        }
+    }
+
+    private struct JWKSFetchError: Error, CustomStringConvertible { var description: String }
+
+    private static func collection(_ json: String, source: String) async throws -> (JWTKeyCollection, Set<String>) {
+        let jwks: JWKS
+        do {
+            jwks = try JSONDecoder().decode(JWKS.self, from: Data(json.utf8))
+        } catch {
+            throw WarehouseError(.invalidConfiguration, "\(source): not a JWKS document (\(error))")
+        }
+        let collection = JWTKeyCollection()
+        var kids: Set<String> = []
+        for key in jwks.keys {
+            guard let kid = key.keyIdentifier?.string else {
+                throw WarehouseError(.invalidConfiguration, "\(source): every key needs a kid")
+            }
+            do {
+                try await collection.add(jwk: key)
+            } catch {
+                throw WarehouseError(.invalidConfiguration, "\(source): key '\(kid)' is not usable (\(error))")
+            }
+            kids.insert(kid)
+        }
+        return (collection, kids)
     }
 }

@@ -43,7 +43,7 @@ struct AnswerRenderer {
 
     func answer(
         intent: QueryIntent, query: CubeQuery, validation: Validation, question: String, understood: String,
-        results: [PeriodResult], sessionId: String, usage: LLMUsage?
+        results: [PeriodResult], sessionId: String, usage: LLMUsage?, showsSQL: Bool = true
     ) -> (json: JSONValue, text: String) {
         let members = MemberCatalog(model: model)
         let current = results[0]
@@ -54,7 +54,10 @@ struct AnswerRenderer {
             ("question", .string(question)),
             ("understood", .string(understood)),
             ("query", Self.queryJSON(query)),
-            ("sql", .string(current.compiled.sql)),
+        ]
+        // The SQL is for roles with view_sql; others get the same answer without it.
+        if showsSQL { fields.append(("sql", .string(current.compiled.sql))) }
+        fields += [
             ("data", shapes.rows(current.result, columns: current.compiled.columns)),
         ]
         let measure = intent.measures.first ?? ""
@@ -76,7 +79,7 @@ struct AnswerRenderer {
                 comparison.append(
                     ("changePercent", .number(Self.decimal((currentTotal - previousTotal) / abs(previousTotal) * 100, places: 2))))
             }
-            comparison.append(("sql", .string(previous.compiled.sql)))
+            if showsSQL { comparison.append(("sql", .string(previous.compiled.sql))) }
             fields.append(("comparison", .object(comparison)))
         }
         let chart = ChartBuilder(parser: parser).chart(intent: intent, results: results)

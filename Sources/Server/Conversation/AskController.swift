@@ -11,15 +11,22 @@ import Warehouse
 /// clarifying questions out. The tenant and user come from the verified token only.
 struct AskController: Sendable {
     let service: ConversationService
-    let authority: TokenAuthority
+    let access: AccessControl
     let logger: Logger
 
     static let maximumBodyBytes = 64 * 1024
 
-    func register(on router: Router<some RequestContext>) {
-        let api = router.group("api/v1")
-        api.post("ask") { request, context in await respond(to: request, logger: context.logger, ask) }
-        api.post("ask/clarify") { request, context in await respond(to: request, logger: context.logger, clarify) }
+    func register(on router: Router<ConvAIRequestContext>) {
+        let api = router.group("api/v1").add(middleware: access.require(.ask))
+        api.post("ask") { request, context in await respond(to: request, context: context, ask) }
+        api.post("ask/clarify") { request, context in await respond(to: request, context: context, clarify) }
+    }
+
+    /// Who asks, and what they may see.
+    private struct Caller {
+        var claims: AccessClaims
+        var restriction: RowLevelRestriction?
+        var showsSQL: Bool
     }
 
     private struct AskBody: Decodable {
@@ -42,15 +49,18 @@ struct AskController: Sendable {
         var choices: [Choice]?
     }
 
-    private func ask(_ request: Request, _ claims: AccessClaims) async throws -> ConversationService.Reply {
+    private func ask(_ request: Request, _ caller: Caller) async throws -> ConversationService.Reply {
+        let claims = caller.claims
         let body = try await decode(AskBody.self, request)
         guard let question = body.question else { throw ConversationRequestError.badRequest("question is required") }
         return try await service.ask(
             tenant: claims.tenant, user: claims.sub.value, question: question, sessionId: body.sessionId,
-            asOf: try Self.asOf(body.asOf), department: claims.department, customer: claims.customer)
+            asOf: try Self.asOf(body.asOf), department: claims.department, customer: claims.customer,
+            restriction: caller.restriction, showsSQL: caller.showsSQL)
     }
 
-    private func clarify(_ request: Request, _ claims: AccessClaims) async throws -> ConversationService.Reply {
+    private func clarify(_ request: Request, _ caller: Caller) async throws -> ConversationService.Reply {
+        let claims = caller.claims
         let body = try await decode(ClarifyBody.self, request)
         guard let sessionId = body.sessionId, !sessionId.isEmpty else {
             throw ConversationRequestError.badRequest("sessionId is required: the session of the question being clarified")
@@ -60,7 +70,7 @@ struct AskController: Sendable {
         return try await service.clarify(
             tenant: claims.tenant, user: claims.sub.value, sessionId: sessionId, answers: answers,
             question: body.question, asOf: try Self.asOf(body.asOf), department: claims.department,
-            customer: claims.customer)
+            customer: claims.customer, restriction: caller.restriction, showsSQL: caller.showsSQL)
     }
 
     static func asOf(_ text: String?) throws -> SQLDate? {
@@ -98,16 +108,16 @@ struct AskController: Sendable {
     /// `logger` is the request's, carrying its id (`hb.request.id`, also sent back as
     /// `X-Request-Id`), so every line about one request can be found together.
     private func respond(
-        to request: Request, logger: Logger, _ handler: (Request, AccessClaims) async throws -> ConversationService.Reply
+        to request: Request, context: ConvAIRequestContext,
+        _ handler: (Request, Caller) async throws -> ConversationService.Reply
     ) async -> Response {
+        let logger = context.logger
         do {
-            let claims: AccessClaims
-            do {
-                claims = try await authority.verify(authorization: request.headers[.authorization])
-            } catch let refusal as TokenAuthority.Refusal {
-                return Self.error(refusal.description, status: .forbidden)
-            }
-            let reply = try await handler(request, claims)
+            let claims = try context.requireClaims()
+            let caller = Caller(
+                claims: claims, restriction: try await access.restriction(for: claims),
+                showsSQL: access.allows(claims, .viewSQL))
+            let reply = try await handler(request, caller)
             return Response(
                 status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: reply.json)))
@@ -118,10 +128,17 @@ struct AskController: Sendable {
             }
         } catch let error as SessionError {
             return Self.error(error.description, status: .forbidden)
+        } catch let denied as TerritoryResolver.Denied {
+            return Self.error(denied.description, status: .forbidden)
+        } catch let error as SemanticError where error.code == .accessDenied {
+            return Self.error("Forbidden: \(error.message)", status: .forbidden)
         } catch let error as SemanticError {
             // The parser only builds queries from the model, so this is the model's fault.
             logger.error("ask: query did not compile", metadata: ["error": "\(error)"])
             return Self.error("the question could not be turned into a valid query: \(error)", status: .internalServerError)
+        } catch let error as WarehouseError where error.code == .timeout {
+            logger.warning("ask: query timed out", metadata: ["error": "\(error)"])
+            return Self.error("Query timeout: \(error.message)", status: .gatewayTimeout)
         } catch let error as WarehouseError {
             logger.error("ask: database failed", metadata: ["error": "\(error)"])
             return Self.error("Error while querying the database: \(error.message)", status: .internalServerError)

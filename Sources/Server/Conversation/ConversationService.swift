@@ -157,11 +157,22 @@ public actor ConversationService {
         }
     }
 
+    /// What the asker may see: the rows of their territory (`restriction`, applied by the
+    /// compiler to every query of the answer) and the SQL or not.
+    struct Visibility: Sendable {
+        var restriction: RowLevelRestriction?
+        var showsSQL: Bool
+    }
+
     /// Answers `question` for `user` of `tenant`, continuing `sessionId` when given and alive.
+    /// `restriction` bounds the answer to the user's territory; `showsSQL` false leaves the SQL
+    /// out of the answer.
     public func ask(
         tenant: String, user: String, question: String, sessionId: String?, asOf: SQLDate?,
-        department: String? = nil, customer: String? = nil
+        department: String? = nil, customer: String? = nil, restriction: RowLevelRestriction? = nil,
+        showsSQL: Bool = true
     ) async throws -> Reply {
+        let visibility = Visibility(restriction: restriction, showsSQL: showsSQL)
         let trimmed = question.trimmingCharacters(in: .whitespacesAndNewlines)
         let event = UsageEvent(
             kind: .ask, tenant: tenant, user: user, department: department, customer: customer, question: trimmed)
@@ -178,7 +189,8 @@ public actor ConversationService {
             let validation = state.validator.validate(trimmed, asOf: asOf, previous: session.lastIntent)
             event.parseMs = (ContinuousClock.now - started).milliseconds
             return try await respond(
-                validation, question: trimmed, asOf: asOf, state: state, session: &session, event: &event)
+                validation, question: trimmed, asOf: asOf, state: state, session: &session, event: &event,
+                visibility: visibility)
         }
     }
 
@@ -206,8 +218,10 @@ public actor ConversationService {
     /// question, or to `question` when given, and answers the refined question.
     public func clarify(
         tenant: String, user: String, sessionId: String, answers: [String: String], question: String?, asOf: SQLDate?,
-        department: String? = nil, customer: String? = nil
+        department: String? = nil, customer: String? = nil, restriction: RowLevelRestriction? = nil,
+        showsSQL: Bool = true
     ) async throws -> Reply {
+        let visibility = Visibility(restriction: restriction, showsSQL: showsSQL)
         let event = UsageEvent(
             kind: .ask, tenant: tenant, user: user, department: department, customer: customer, question: question)
         return try await tracked(event) { event in
@@ -230,7 +244,8 @@ public actor ConversationService {
             event.parseMs = (ContinuousClock.now - started).milliseconds
             event.question = refined
             return try await respond(
-                validation, question: refined, asOf: asOf, state: state, session: &session, event: &event)
+                validation, question: refined, asOf: asOf, state: state, session: &session, event: &event,
+                visibility: visibility)
         }
     }
 
@@ -245,7 +260,7 @@ public actor ConversationService {
 
     private func respond(
         _ validation: Validation, question: String, asOf: SQLDate, state: TenantState,
-        session: inout ConversationSession, event: inout UsageEvent
+        session: inout ConversationSession, event: inout UsageEvent, visibility: Visibility
     ) async throws -> Reply {
         let parsed = validation.parsed
         // The LLM is for what the parser did not understand; a question that is merely broad
@@ -267,7 +282,8 @@ public actor ConversationService {
                     outputTokens: reply.usage.outputTokens, cachedInputTokens: reply.usage.cachedInputTokens)
                 return try await answer(
                     intent: QueryIntent(query: reply.query), query: reply.query, validation: validation,
-                    question: question, asOf: asOf, state: state, session: &session, usage: reply.usage, event: &event)
+                    question: question, asOf: asOf, state: state, session: &session, usage: reply.usage, event: &event,
+                    visibility: visibility)
             } catch {
                 logger.warning("LLM could not answer; asking the user instead", metadata: ["error": "\(error)"])
             }
@@ -288,17 +304,18 @@ public actor ConversationService {
         }
         return try await answer(
             intent: parsed.intent, query: parsed.query, validation: validation, question: question, asOf: asOf,
-            state: state, session: &session, usage: nil, event: &event)
+            state: state, session: &session, usage: nil, event: &event, visibility: visibility)
     }
 
     /// Runs `query` (once per compared period) and renders the answer; `usage` is set when an
     /// LLM wrote the query.
     private func answer(
         intent: QueryIntent, query: CubeQuery, validation: Validation, question: String, asOf: SQLDate,
-        state: TenantState, session: inout ConversationSession, usage: LLMUsage?, event: inout UsageEvent
+        state: TenantState, session: inout ConversationSession, usage: LLMUsage?, event: inout UsageEvent,
+        visibility: Visibility
     ) async throws -> Reply {
         let database = try await tenants.database(for: session.tenant)
-        let compiler = QueryCompiler(model: state.model, dialect: database.dialect)
+        let compiler = QueryCompiler(model: state.model, dialect: database.dialect, restriction: visibility.restriction)
         var results: [AnswerRenderer.PeriodResult] = []
         var compileMs = 0.0
         var databaseMs = 0.0
@@ -326,7 +343,7 @@ public actor ConversationService {
         let renderer = AnswerRenderer(model: state.model, parser: state.parser, asOf: asOf)
         let answer = renderer.answer(
             intent: intent, query: query, validation: validation, question: question, understood: understood,
-            results: results, sessionId: session.id, usage: usage)
+            results: results, sessionId: session.id, usage: usage, showsSQL: visibility.showsSQL)
         metrics?.questionAnswered(tenant: session.tenant, outcome: "answered", source: usage == nil ? "parser" : "llm")
         if let usage {
             metrics?.llmCall(

@@ -17,24 +17,23 @@ public import Warehouse
 struct CubeAPIController: Sendable {
     let tenants: TenantRouter
     let semantic: SemanticCatalog
-    let authority: TokenAuthority
+    let access: AccessControl
     let today: @Sendable () -> SQLDate
     let logger: Logger
     /// Where every query is recorded, if anywhere.
     var tracker: UsageTracker? = nil
 
-    /// Request bodies above this are refused: a Cube query is a few kilobytes.
-    static let maximumBodyBytes = 1 << 20
-
-    func register(on router: Router<some RequestContext>) {
-        let api = router.group("cubejs-api/v1")
-        api.get("load") { request, context in await respond(to: request, logger: context.logger, load) }
-        api.post("load") { request, context in await respond(to: request, logger: context.logger, load) }
-        api.get("sql") { request, context in await respond(to: request, logger: context.logger, sql) }
-        api.post("sql") { request, context in await respond(to: request, logger: context.logger, sql) }
-        api.get("dry-run") { request, context in await respond(to: request, logger: context.logger, dryRun) }
-        api.post("dry-run") { request, context in await respond(to: request, logger: context.logger, dryRun) }
-        api.get("meta") { request, context in await respond(to: request, logger: context.logger, recorded: false, meta) }
+    func register(on router: Router<ConvAIRequestContext>) {
+        let api = router.group("cubejs-api/v1").add(middleware: access.require(.cubeAPI))
+        api.get("load") { request, context in await respond(to: request, context: context, load) }
+        api.post("load") { request, context in await respond(to: request, context: context, load) }
+        api.get("dry-run") { request, context in await respond(to: request, context: context, dryRun) }
+        api.post("dry-run") { request, context in await respond(to: request, context: context, dryRun) }
+        api.get("meta") { request, context in await respond(to: request, context: context, recorded: false, meta) }
+        // The SQL shows how the tenant's tables are read: for roles that may see it.
+        let sqlAPI = router.group("cubejs-api/v1").add(middleware: access.require(.cubeAPI, .viewSQL))
+        sqlAPI.get("sql") { request, context in await respond(to: request, context: context, sql) }
+        sqlAPI.post("sql") { request, context in await respond(to: request, context: context, sql) }
     }
 
     /// What a handler needs: who asked, and for which tenant's model; and where it notes what
@@ -42,6 +41,8 @@ struct CubeAPIController: Sendable {
     struct Caller {
         var claims: AccessClaims
         var model: SemanticCatalog.TenantModel
+        /// The caller's territory bound, applied by the compiler to every query.
+        var restriction: RowLevelRestriction?
         let notes = QueryNotes()
     }
 
@@ -66,12 +67,14 @@ struct CubeAPIController: Sendable {
     /// `logger` is the request's, carrying its id (`hb.request.id`, also sent back as
     /// `X-Request-Id`), so every line about one request can be found together.
     private func respond(
-        to request: Request, logger: Logger, recorded: Bool = true, _ handler: (Request, Caller) async throws -> JSONValue
+        to request: Request, context: ConvAIRequestContext, recorded: Bool = true,
+        _ handler: (Request, Caller) async throws -> JSONValue
     ) async -> Response {
+        let logger = context.logger
         let started = ContinuousClock.now
         var event: UsageEvent?
         var notes: QueryNotes?
-        let response = await answer(request, logger: logger, handler) { claims, callerNotes in
+        let response = await answer(request, context: context, handler) { claims, callerNotes in
             guard recorded else { return }
             event = UsageEvent(
                 kind: .apiQuery, tenant: claims.tenant, user: claims.sub.value, department: claims.department,
@@ -96,15 +99,17 @@ struct CubeAPIController: Sendable {
     }
 
     private func answer(
-        _ request: Request, logger: Logger, _ handler: (Request, Caller) async throws -> JSONValue,
+        _ request: Request, context: ConvAIRequestContext, _ handler: (Request, Caller) async throws -> JSONValue,
         identified: (AccessClaims, QueryNotes) -> Void
     ) async -> Response {
+        let logger = context.logger
         do {
-            let claims: AccessClaims
+            let claims = try context.requireClaims()
+            let restriction: RowLevelRestriction?
             do {
-                claims = try await authority.verify(authorization: request.headers[.authorization])
-            } catch let refusal as TokenAuthority.Refusal {
-                throw CubeAPIError.forbidden(refusal.description)
+                restriction = try await access.restriction(for: claims)
+            } catch let denied as TerritoryResolver.Denied {
+                throw CubeAPIError.forbidden(denied.description)
             }
             let model: SemanticCatalog.TenantModel
             do {
@@ -112,7 +117,7 @@ struct CubeAPIController: Sendable {
             } catch let error as SemanticError {
                 throw CubeAPIError.internalError("the data model of tenant '\(claims.tenant)' does not load: \(error)")
             }
-            let caller = Caller(claims: claims, model: model)
+            let caller = Caller(claims: claims, model: model, restriction: restriction)
             identified(claims, caller.notes)
             return Self.json(try await handler(request, caller), status: .ok)
         } catch let error as CubeAPIError {
@@ -120,9 +125,14 @@ struct CubeAPIController: Sendable {
                 logger.error("cube api request failed", metadata: ["http.path": "\(request.uri.path)", "error": "\(error.message)"])
             }
             return Self.json(.object([("error", .string(error.message))]), status: error.status)
+        } catch let error as SemanticError where error.code == .accessDenied {
+            return Self.json(.object([("error", .string("Forbidden: \(error.message)"))]), status: .forbidden)
         } catch let error as SemanticError {
             let answer = CubeAPIError.query(error)
             return Self.json(.object([("error", .string(answer.message))]), status: answer.status)
+        } catch let error as WarehouseError where error.code == .timeout {
+            logger.warning("cube api query timed out", metadata: ["http.path": "\(request.uri.path)", "error": "\(error)"])
+            return Self.json(.object([("error", .string("Query timeout: \(error.message)"))]), status: .gatewayTimeout)
         } catch let error as WarehouseError {
             logger.error("cube api query failed", metadata: ["http.path": "\(request.uri.path)", "error": "\(error)"])
             return Self.json(.object([("error", .string("Error while querying the database: \(error.message)"))]), status: .internalServerError)
@@ -150,9 +160,9 @@ struct CubeAPIController: Sendable {
             }
             let body: ByteBuffer
             do {
-                body = try await request.body.collect(upTo: Self.maximumBodyBytes)
+                body = try await request.body.collect(upTo: access.limits.maxBodyBytes)
             } catch {
-                throw CubeAPIError(status: .contentTooLarge, message: "the request body is larger than \(Self.maximumBodyBytes) bytes")
+                throw CubeAPIError(status: .contentTooLarge, message: "the request body is larger than \(access.limits.maxBodyBytes) bytes")
             }
             let data = Data(body.readableBytesView)
             if data.isEmpty, let text = request.uri.queryParameters.get("query") {
@@ -195,10 +205,18 @@ struct CubeAPIController: Sendable {
                 "several queries were sent; add queryType=multi to receive one result per query")
         }
         let database = try await tenants.database(for: caller.claims.tenant)
-        let compiler = QueryCompiler(model: caller.model.model, dialect: database.dialect)
+        let compiler = QueryCompiler(model: caller.model.model, dialect: database.dialect, restriction: caller.restriction)
         let today = self.today()
         let prepared = try cubeRequest.queries.map { query in
+            var query = query
             try checkVisible(query, members: caller.model.members)
+            // The operator's row ceiling (limits.max_rows), below Cube's own maximum.
+            let maxRows = access.limits.maxRows
+            if let limit = query.limit, limit > maxRows {
+                throw CubeAPIError.badRequest("limit \(limit) is beyond this server's maximum of \(maxRows) rows")
+            } else if query.limit == nil, QueryCompiler.defaultLimit > maxRows {
+                query.limit = maxRows
+            }
             let started = ContinuousClock.now
             let compiled = try compiler.compile(query, asOf: today)
             caller.notes.addCompile(since: started)

@@ -36,6 +36,11 @@ public struct LimitSettings: Sendable, Hashable, Decodable {
         self.statementTimeoutMilliseconds = statementTimeoutMilliseconds
     }
 
+    /// Default limits with rates no client reaches: for benchmarks and tests that measure or
+    /// exercise something else through the HTTP API.
+    public static let unthrottled = LimitSettings(
+        perUserRequestsPerMinute: 1e12, perUserBurst: 1 << 40, perTenantRequestsPerMinute: 1e12, perTenantBurst: 1 << 40)
+
     /// The limit for each user.
     public var perUser: RateLimit { RateLimit(requestsPerMinute: perUserRequestsPerMinute, burst: perUserBurst) }
     /// The limit for each tenant.

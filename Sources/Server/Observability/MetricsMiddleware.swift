@@ -5,9 +5,9 @@ import Logging
 /// Counts and times every request by matched route, status and tenant, and hands the
 /// request id (the one in every log line of the request, `hb.request.id`) back to the client
 /// as `X-Request-Id`, so that a user's report can be found in the logs.
-struct MetricsMiddleware<Context: RequestContext>: RouterMiddleware {
+struct MetricsMiddleware: RouterMiddleware {
+    typealias Context = ConvAIRequestContext
     let metrics: ServerMetrics
-    let authority: TokenAuthority
 
     // @concurrent, as the protocol declares it (this package defaults to nonisolated(nonsending)).
     @concurrent func handle(
@@ -18,25 +18,18 @@ struct MetricsMiddleware<Context: RequestContext>: RouterMiddleware {
         do {
             var response = try await next(request, context)
             response.headers[.requestID] = requestID
-            await finish(request, context: context, status: Int(response.status.code), started: started)
+            finish(request, context: context, status: Int(response.status.code), started: started)
             return response
         } catch {
             let status = (error as? any HTTPResponseError)?.status.code ?? 500
-            await finish(request, context: context, status: Int(status), started: started)
+            finish(request, context: context, status: Int(status), started: started)
             throw error
         }
     }
 
-    private func finish(_ request: Request, context: Context, status: Int, started: ContinuousClock.Instant) async {
-        // The tenant label is the token's, when it verifies; the handler refuses bad tokens anyway.
-        let tenant: String
-        if request.headers[.authorization] != nil,
-            let claims = try? await authority.verify(authorization: request.headers[.authorization])
-        {
-            tenant = claims.tenant
-        } else {
-            tenant = "none"
-        }
+    private func finish(_ request: Request, context: Context, status: Int, started: ContinuousClock.Instant) {
+        // The tenant label is the verified token's (IdentifyMiddleware ran first); none otherwise.
+        let tenant = context.claims?.tenant ?? "none"
         metrics.requestFinished(
             route: context.endpointPath ?? "unmatched", method: request.method.rawValue, status: status, tenant: tenant,
             duration: ContinuousClock.now - started)

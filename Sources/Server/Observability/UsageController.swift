@@ -10,16 +10,14 @@ import Warehouse
 /// (exact, as computed), latencies in milliseconds.
 struct UsageController: Sendable {
     let report: UsageReport
-    let authority: TokenAuthority
+    let access: AccessControl
 
-    static let allowedRoles: Set<String> = ["admin", "executive"]
-
-    func register(on router: Router<some RequestContext>) {
-        let api = router.group("api/v1/metrics")
-        api.get("summary") { request, context in await respond(request, context.logger, summary) }
-        api.get("top-questions") { request, context in await respond(request, context.logger, topQuestions) }
-        api.get("cost-by-model") { request, context in await respond(request, context.logger, costByModel) }
-        api.get("daily") { request, context in await respond(request, context.logger, daily) }
+    func register(on router: Router<ConvAIRequestContext>) {
+        let api = router.group("api/v1/metrics").add(middleware: access.require(.viewMetrics))
+        api.get("summary") { request, context in await respond(request, context, summary) }
+        api.get("top-questions") { request, context in await respond(request, context, topQuestions) }
+        api.get("cost-by-model") { request, context in await respond(request, context, costByModel) }
+        api.get("daily") { request, context in await respond(request, context, daily) }
     }
 
     private struct Refusal: Error {
@@ -125,18 +123,11 @@ struct UsageController: Sendable {
     }
 
     private func respond(
-        _ request: Request, _ logger: Logger, _ handler: (Request, String) async throws -> JSONValue
+        _ request: Request, _ context: ConvAIRequestContext, _ handler: (Request, String) async throws -> JSONValue
     ) async -> Response {
+        let logger = context.logger
         do {
-            let claims: AccessClaims
-            do {
-                claims = try await authority.verify(authorization: request.headers[.authorization])
-            } catch let refusal as TokenAuthority.Refusal {
-                throw Refusal(status: .forbidden, message: refusal.description)
-            }
-            guard Self.allowedRoles.contains(claims.role) else {
-                throw Refusal(status: .forbidden, message: "usage metrics are for the admin and executive roles, not '\(claims.role)'")
-            }
+            let claims = try context.requireClaims()
             let body = try await handler(request, claims.tenant)
             return Response(
                 status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
