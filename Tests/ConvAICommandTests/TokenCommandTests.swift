@@ -55,6 +55,21 @@ struct TokenCommandTests {
         }
     }
 
+    @Test("refuses to mint when the server accepts only the identity provider's tokens")
+    func refusesUnderIdentityProviderOnly() async throws {
+        try await withProject { folder in
+            let config = folder.appendingPathComponent("config/convai.yaml")
+            let text = try String(contentsOf: config, encoding: .utf8)
+            try (text + "\nauth:\n  jwks_url: https://idp.example/.well-known/jwks.json\n")
+                .write(to: config, atomically: true, encoding: .utf8)
+            let refused = try cli.convai(["token", "--config", config.path, "--tenant", "itc"])
+            #expect(refused.status != 0)
+            #expect(refused.stdout.isEmpty)
+            #expect(refused.stderr.contains("accepts only the identity provider's tokens"), "\(refused.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("data/.jwt_secret").path))
+        }
+    }
+
     private func withProject(_ body: (URL) async throws -> Void) async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("convai-token-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("config"), withIntermediateDirectories: true)
