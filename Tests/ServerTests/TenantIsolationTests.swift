@@ -215,6 +215,17 @@ struct TenantIsolationTests {
             #expect(adminAnswer["sql"] is String)
             #expect(Self.rows(adminAnswer) != Self.rows(repAnswer))
 
+            // Asked back, a sales_rep is not offered other places (nor shown how they rank).
+            let broad = try await client.call(
+                "/api/v1/ask", token: salesRep, body: try Self.json(["question": "show me sales", "asOf": SampleTenants.asOf]))
+            #expect(broad["status"] as? String == "needs_clarification", "\(broad.text)")
+            let dimensions = (broad["questions"] as? [[String: Any]] ?? []).compactMap { $0["dimension"] as? String }
+            #expect(dimensions.contains("time") && !dimensions.contains("geography"), "\(dimensions)")
+            #expect(!broad.text.contains("Maharashtra") && !broad.text.contains("Karnataka"), "\(broad.text.prefix(500))")
+            let adminBroad = try await client.call(
+                "/api/v1/ask", token: admin, body: try Self.json(["question": "show me sales", "asOf": SampleTenants.asOf]))
+            #expect(adminBroad.text.contains("Maharashtra"))
+
             // A manager bounded by a territory claim sees their state.
             let manager = try await SampleTenants.token("itc", user: "asm-claim", role: "manager", territory: "State:Maharashtra")
             let asManager = try await client.call("/cubejs-api/v1/load", token: manager, body: try Self.json(["query": Self.brandQuery]))

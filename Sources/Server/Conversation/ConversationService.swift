@@ -289,6 +289,7 @@ public actor ConversationService {
             }
         }
         if validation.needsClarification {
+            let validation = Self.bounded(validation, by: visibility.restriction)
             session.pendingQuestion = question
             session.pendingAsOf = asOf.description
             session.record(.init(question: question, status: "needs_clarification", understood: nil, at: Date()))
@@ -305,6 +306,19 @@ public actor ConversationService {
         return try await answer(
             intent: parsed.intent, query: parsed.query, validation: validation, question: question, asOf: asOf,
             state: state, session: &session, usage: nil, event: &event, visibility: visibility)
+    }
+
+    /// A caller bounded to a territory is not asked "where": every answer is their territory
+    /// anyway, and the options (the tenant's places, most sold first) would show how the
+    /// other territories sell. Suggestions naming those places go too.
+    static func bounded(_ validation: Validation, by restriction: RowLevelRestriction?) -> Validation {
+        guard let restriction, restriction.territory.level != Territory.nationalLevel else { return validation }
+        var validation = validation
+        let places = validation.clarifications.filter { $0.dimension == "geography" }.flatMap(\.options)
+            .filter { $0 != QueryValidator.allGeographies }
+        validation.clarifications.removeAll { $0.dimension == "geography" }
+        validation.suggestions.removeAll { suggestion in places.contains { suggestion.contains($0) } }
+        return validation
     }
 
     /// Runs `query` (once per compared period) and renders the answer; `usage` is set when an
