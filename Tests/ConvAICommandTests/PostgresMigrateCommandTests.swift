@@ -48,12 +48,14 @@ struct PostgresMigrateCommandTests {
         let url = try #require(ProcessInfo.processInfo.environment["CONVAI_TEST_PG_URL"])
         let schema = "cli_" + UUID().uuidString.lowercased().replacing("-", with: "")
         try cli.withProject { folder throws in
+            // The URL holds a password: it comes from .env, as secrets must.
+            try "PG_URL=\(url)\n".write(to: folder.appendingPathComponent(".env"), atomically: true, encoding: .utf8)
             try """
                 tenants:
                   admin:
-                    database: {engine: postgres, url: "\(url)"}
+                    database: {engine: postgres, url: "${PG_URL}"}
                   nestle:
-                    database: {engine: postgres, url: "\(url)", schema: \(schema)}
+                    database: {engine: postgres, url: "${PG_URL}", schema: \(schema)}
                 """.write(to: folder.appendingPathComponent("config/pg.yaml"), atomically: true, encoding: .utf8)
             let config = ["--config", "config/pg.yaml"]
             #expect(try cli.convai(["sql", "--tenant", "admin"] + config + ["CREATE SCHEMA \(schema)"], in: folder).status == 0)
@@ -88,10 +90,15 @@ struct PostgresMigrateCommandTests {
         missingDatabase.path = "/no_such_database"
         try cli.withProject { folder throws in
             try """
+                WRONG_PW_URL=\(wrongPassword.string!)
+                NO_DB_URL=\(missingDatabase.string!)
+                DOWN_URL=postgres://app:secret@127.0.0.1:1/x?sslmode=disable
+                """.write(to: folder.appendingPathComponent(".env"), atomically: true, encoding: .utf8)
+            try """
                 tenants:
-                  wrongpw: {database: {engine: postgres, url: "\(wrongPassword.string!)"}}
-                  nodb: {database: {engine: postgres, url: "\(missingDatabase.string!)"}}
-                  down: {database: {engine: postgres, url: "postgres://app:secret@127.0.0.1:1/x?sslmode=disable"}}
+                  wrongpw: {database: {engine: postgres, url: "${WRONG_PW_URL}"}}
+                  nodb: {database: {engine: postgres, url: "${NO_DB_URL}"}}
+                  down: {database: {engine: postgres, url: "${DOWN_URL}"}}
                 """.write(to: folder.appendingPathComponent("config/bad.yaml"), atomically: true, encoding: .utf8)
             let cases = [
                 ("wrongpw", "wrong password"), ("nodb", "database \"no_such_database\" does not exist"),

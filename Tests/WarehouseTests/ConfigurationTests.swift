@@ -20,6 +20,31 @@ struct ConfigurationTests {
         }
     }
 
+    @Test("secrets typed into the file are refused; ${NAME} references are how they come in")
+    func literalSecretsAreRefused() throws {
+        let refused = [
+            ("tenants:\n  n:\n    database: {engine: postgres, host: db, user: app, password: hunter2, database: n}\n", "tenants.n.database.password"),
+            ("tenants:\n  n:\n    database: {engine: postgres, url: \"postgres://app:hunter2@db/n\"}\n", "tenants.n.database.url"),
+            ("tenants:\n  n:\n    database: {engine: sqlserver, url: \"sqlserver://sa:Pa55w0rd!@db:1433/n\"}\n", "tenants.n.database.url"),
+        ]
+        for (yaml, key) in refused {
+            let text = try #require(message(yaml), "\(yaml)")
+            #expect(text.contains("key \(key)") && text.contains("write ${NAME}"), "\(text)")
+            #expect(!text.contains("hunter2") && !text.contains("Pa55w0rd"), "the refusal must not repeat the secret")
+        }
+        let environment = ["PG_PASSWORD": "hunter2", "PG_URL": "postgres://app:hunter2@db/n"]
+        for yaml in [
+            "tenants:\n  n:\n    database: {engine: postgres, host: db, user: app, password: \"${PG_PASSWORD}\", database: n}\n",
+            "tenants:\n  n:\n    database: {engine: postgres, url: \"${PG_URL}\"}\n",
+            "tenants:\n  n:\n    database: {engine: postgres, url: \"postgres://app:${PG_PASSWORD}@db/n\"}\n",
+            "tenants:\n  n:\n    database: {engine: postgres, url: \"postgres://app@db/n\"}\n",
+        ] {
+            #expect(throws: Never.self, "\(yaml)") {
+                _ = try ConfigurationFile.decode(Root.self, yaml: yaml, file: "config/test.yaml", environment: environment)
+            }
+        }
+    }
+
     @Test("a good file decodes, tenant ids come from the keys")
     func good() throws {
         let root = try ConfigurationFile.decode(

@@ -8,7 +8,8 @@ import Yams
 /// out of the file). Variables come from the process environment, then from a `.env`
 /// file (`KEY=VALUE` lines, `#` comments) in the project root (the folder above the one
 /// holding the file) or beside the file; the process environment wins. A reference to a
-/// variable set nowhere is an error naming the variable and the key.
+/// variable set nowhere is an error naming the variable and the key. Secrets must be
+/// written so: a password, secret or API key typed into the file itself is refused.
 public enum ConfigurationFile {
     /// Decodes the YAML file at `path`, expanding `${NAME}` from `environment` (the process
     /// environment by default) and the project's `.env` file.
@@ -41,6 +42,7 @@ public enum ConfigurationFile {
             guard let node = try Yams.compose(yaml: text) else {
                 return try YAMLDecoder().decode(type, from: text)
             }
+            try SecretCheck.refuseLiteralSecrets(in: node, path: [])
             let expanded = try EnvironmentExpander(environment: environment).expand(node, path: [])
             return try YAMLDecoder().decode(type, from: expanded)
         } catch let error as DecodingError {
@@ -230,5 +232,57 @@ struct EnvironmentExpander {
         }
         result += rest
         return result
+    }
+}
+
+/// Secrets come from the environment or `.env` only, never from the configuration file,
+/// which tends to end up in version control, tickets and screenshots. A key that holds a
+/// secret (`password`, `jwt_secret`, `api_key`, `secret`) must be a `${NAME}` reference,
+/// and so must the password part of a URL (`postgres://user:${PG_PASSWORD}@host/db`, or
+/// the whole URL as `${NESTLE_PG_URL}`).
+enum SecretCheck {
+    static let secretKeys: Set<String> = ["password", "jwt_secret", "api_key", "secret", "client_secret"]
+
+    static func refuseLiteralSecrets(in node: Node, path: [String]) throws {
+        switch node {
+        case .scalar(let scalar):
+            guard let key = path.last?.lowercased() else { return }
+            let text = scalar.string
+            if secretKeys.contains(key), !text.isEmpty, !isReference(text) {
+                throw refusal(path, "holds a secret typed into the file")
+            }
+            if let password = urlPassword(text), !password.contains("${") {
+                throw refusal(path, "holds a URL with a password typed into the file")
+            }
+        case .mapping(let mapping):
+            for pair in mapping { try refuseLiteralSecrets(in: pair.value, path: path + [pair.key.string ?? "?"]) }
+        case .sequence(let sequence):
+            for element in sequence { try refuseLiteralSecrets(in: element, path: path) }
+        default:
+            return
+        }
+    }
+
+    private static func refusal(_ path: [String], _ problem: String) -> WarehouseError {
+        WarehouseError(
+            .invalidConfiguration,
+            "key \(path.joined(separator: ".")): \(problem); secrets come from the environment: write ${NAME} and set NAME in the environment or in .env")
+    }
+
+    /// The whole value is one `${NAME}` reference.
+    private static func isReference(_ text: String) -> Bool {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        return trimmed.hasPrefix("${") && trimmed.hasSuffix("}") && trimmed.dropFirst(2).dropLast().allSatisfy { $0 != "}" && $0 != "$" }
+    }
+
+    /// The password of `scheme://user:password@host…`, if the text is such a URL.
+    private static func urlPassword(_ text: String) -> String? {
+        guard let scheme = text.range(of: "://") else { return nil }
+        let authority = text[scheme.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        guard let at = authority.lastIndex(of: "@") else { return nil }
+        let userInfo = authority[..<at]
+        guard let colon = userInfo.firstIndex(of: ":") else { return nil }
+        let password = userInfo[userInfo.index(after: colon)...]
+        return password.isEmpty ? nil : String(password)
     }
 }
