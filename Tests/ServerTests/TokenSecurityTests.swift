@@ -132,6 +132,21 @@ struct TokenSecurityTests {
         }
     }
 
+    @Test func aTokenVerifiedOnceStillExpiresAndStaysBoundToItsTenant() async throws {
+        let authority = try await TokenAuthority(secret: CubeAPIFixture.secret, tenants: ["acme"])
+        let token = try await authority.mint(
+            AccessClaims(tenant: "acme", subject: "u1", role: "analyst", expiresAt: Date() + 600))
+        #expect(try await authority.verify(authorization: token).tenant == "acme")
+        // The second use comes from the verified-token cache; the clock still applies.
+        #expect(try await authority.verify(authorization: "Bearer " + token).role == "analyst")
+        await #expect(throws: TokenAuthority.Refusal.self) {
+            try await authority.verify(authorization: token, now: Date() + 3600)
+        }
+        // Another authority (another server's tenants) does not share the cache.
+        let other = try await TokenAuthority(secret: CubeAPIFixture.secret, tenants: ["globex"])
+        await #expect(throws: TokenAuthority.Refusal.self) { try await other.verify(authorization: token) }
+    }
+
     // MARK: Tokens from PyJWT
 
     static func python(_ arguments: [String]) throws -> String {

@@ -66,6 +66,9 @@ public struct TokenAuthority: Sendable {
     private let publicKeys: PublicKeySource?
     private let tenants: Set<String>
     private let settings: Settings
+    /// Clients send the same token with every request: its signature is checked once, and
+    /// the claims' times, issuer, audience and tenant on every use.
+    private let verified = VerifiedTokens()
 
     /// Whether this authority can mint tokens (it holds an HS256 secret).
     public var mintsTokens: Bool { secretKeys != nil }
@@ -119,23 +122,30 @@ public struct TokenAuthority: Sendable {
     /// Verifies the value of an `Authorization` header: the token itself (Cube's form) or
     /// `Bearer <token>`.
     public func verify(authorization header: String?, now: Date = Date()) async throws -> AccessClaims {
-        guard var token = header?.trimmingCharacters(in: .whitespaces), !token.isEmpty else {
+        // Plain Substring work: Foundation's trimming costs microseconds on every request.
+        guard var token = header.map(Self.trimmingSpaces), !token.isEmpty else {
             throw Refusal(description: "Authorization header isn't set")
         }
-        if token.lowercased().hasPrefix("bearer ") { token = String(token.dropFirst(7)).trimmingCharacters(in: .whitespaces) }
-        let header = try Self.header(of: token)
+        if token.prefix(7).lowercased() == "bearer " { token = Self.trimmingSpaces(token.dropFirst(7)) }
+        let tokenText = String(token)
+        let generation = publicKeys?.generation ?? 0
+        if let claims = verified.claims(for: tokenText, keyGeneration: generation) {
+            try check(claims, now: now)
+            return claims
+        }
+        let header = try Self.header(of: tokenText)
         let claims: AccessClaims
         do {
             if Self.secretAlgorithms.contains(header.alg) {
                 guard let secretKeys else {
                     throw Refusal(description: "Invalid token: \(header.alg) tokens are not accepted here; use the identity provider's")
                 }
-                claims = try await secretKeys.verify(token, as: AccessClaims.self)
+                claims = try await secretKeys.verify(tokenText, as: AccessClaims.self)
             } else if Self.publicKeyAlgorithms.contains(header.alg) {
                 guard let publicKeys else {
                     throw Refusal(description: "Invalid token: \(header.alg) tokens are not accepted here (no JWKS configured)")
                 }
-                claims = try await publicKeys.verify(token, kid: header.kid)
+                claims = try await publicKeys.verify(tokenText, kid: header.kid)
             } else {
                 throw Refusal(description: "Invalid token: algorithm '\(header.alg)' is not accepted")
             }
@@ -147,7 +157,15 @@ public struct TokenAuthority: Sendable {
             throw Refusal(description: "Invalid token")
         }
         try check(claims, now: now)
+        verified.remember(tokenText, claims: claims, keyGeneration: generation)
         return claims
+    }
+
+    private static func trimmingSpaces(_ text: some StringProtocol) -> Substring {
+        let view = Substring(text)
+        let start = view.firstIndex { $0 != " " && $0 != "\t" } ?? view.endIndex
+        let end = view.lastIndex { $0 != " " && $0 != "\t" }.map(view.index(after:)) ?? start
+        return view[start..<max(start, end)]
     }
 
     private func check(_ claims: AccessClaims, now: Date) throws {
@@ -206,6 +224,10 @@ actor PublicKeySource {
     private var keys: JWTKeyCollection
     private var kids: Set<String>
     private var fetchedAt: ContinuousClock.Instant?
+    /// Changes whenever the key set is replaced, so that tokens verified with the old set
+    /// are verified again. Atomic, so that a cached token is checked without an actor hop.
+    private let generationCounter = Atomic<Int>(0)
+    nonisolated var generation: Int { generationCounter.load(ordering: .acquiring) }
     private var lastUnknownKidFetch: ContinuousClock.Instant?
 
     init(json: String?, url: String?, cacheDuration: Duration, client: HTTPClient, logger: Logger) async throws {
@@ -253,6 +275,7 @@ actor PublicKeySource {
             let body = try await response.body.collect(upTo: 1 << 20)
             (keys, kids) = try await Self.collection(String(buffer: body), source: url)
             fetchedAt = .now
+            generationCounter.add(1, ordering: .releasing)
             logger.info("fetched the identity provider's keys", metadata: ["url.full": "\(url)", "auth.kids": "\(kids.sorted())"])
         } catch let error as WarehouseError {
             throw error
@@ -289,5 +312,38 @@ actor PublicKeySource {
             kids.insert(kid)
         }
         return (collection, kids)
+    }
+}
+
+/// Tokens whose signature verified, with their claims: bounded, each kept at most five
+/// minutes and only for the key set it verified with.
+final class VerifiedTokens: Sendable {
+    private struct Entry {
+        var claims: AccessClaims
+        var keyGeneration: Int
+        var verifiedAt: ContinuousClock.Instant
+    }
+
+    private let entries = Mutex([String: Entry]())
+    private let capacity = 10_000
+    private let lifetime = Duration.seconds(300)
+
+    func claims(for token: String, keyGeneration: Int) -> AccessClaims? {
+        entries.withLock { entries in
+            guard let entry = entries[token] else { return nil }
+            guard entry.keyGeneration == keyGeneration, ContinuousClock.now - entry.verifiedAt < lifetime else {
+                entries[token] = nil
+                return nil
+            }
+            return entry.claims
+        }
+    }
+
+    func remember(_ token: String, claims: AccessClaims, keyGeneration: Int) {
+        entries.withLock { entries in
+            // Bounded: past capacity, start afresh (the next requests verify their tokens again).
+            if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+            entries[token] = Entry(claims: claims, keyGeneration: keyGeneration, verifiedAt: .now)
+        }
     }
 }
