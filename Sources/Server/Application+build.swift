@@ -34,6 +34,12 @@ public func buildApplication(
     let authority = try await TokenAuthority(
         settings: try configuration.tokenSettings(), tenants: tenants.tenantIDs, logger: logger)
     if let rules = configuration.rowLevelSecurity {
+        // A misspelt role would silently leave that role unbounded.
+        if let unknown = rules.roles.sorted().first(where: { !AccessClaims.roles.contains($0) }) {
+            throw WarehouseError(
+                .invalidConfiguration,
+                "row_level_security.roles: unknown role '\(unknown)'; roles are \(AccessClaims.roles.sorted().joined(separator: ", "))")
+        }
         for tenant in tenants.tenantIDs {
             if let model = try? semantic.model(for: tenant).model { try rules.validate(against: model) }
         }

@@ -61,7 +61,8 @@ struct TokenCommand: AsyncParsableCommand {
         let now = Date()
         let claims = AccessClaims(
             tenant: tenant, subject: user, role: role, department: department, territory: territory, customer: customer, issuedAt: now,
-            expiresAt: now.addingTimeInterval(expiresInHours * 3600))
+            expiresAt: now.addingTimeInterval(expiresInHours * 3600), issuer: configuration.auth.issuer,
+            audience: configuration.auth.audience)
         print(try await authority.mint(claims))
     }
 }

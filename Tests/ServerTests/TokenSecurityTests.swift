@@ -239,6 +239,32 @@ struct TokenSecurityTests {
         }
     }
 
+    @Test func aKeyWithoutAlgIsPinnedToItsTypesAlgorithmSoNoHeaderCanRepurposeIt() async throws {
+        let fixture = try await CubeAPIFixture()
+        let keys = try Self.identityProviderKeys()
+        defer { try? FileManager.default.removeItem(at: keys) }
+        // As some identity providers publish it: no "alg" on the keys.
+        let published = keys.appendingPathComponent("jwks.json")
+        var document = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: published)) as? [String: Any])
+        document["keys"] = (document["keys"] as? [[String: Any]] ?? []).map { $0.filter { $0.key != "alg" } }
+        try JSONSerialization.data(withJSONObject: document).write(to: published)
+        let rsa = keys.appendingPathComponent("rsa.pem").path
+        // A valid RS512 signature by the right key: the first token naming RS512 must not make
+        // the key an RS512 key for everyone after.
+        let rs512 = try Self.sign("RS512", key: rsa, kid: "rsa-1")
+        let rs256 = try Self.sign("RS256", key: rsa, kid: "rsa-1")
+        let query = #"{"query":{"measures":["Orders.count"]}}"#
+        try await fixture.withClient(configure: { configuration in
+            configuration.auth = .init(jwksFile: published.path)
+        }) { client in
+            let refused = try await client.call("/cubejs-api/v1/load", token: rs512, body: query)
+            #expect(refused.status == .unauthorized)
+            #expect(refused.error?.contains("signs with RS256, not RS512") == true, "\(refused.text)")
+            let genuine = try await client.call("/cubejs-api/v1/load", token: rs256, body: query)
+            #expect(genuine.status == .ok, "\(genuine.text)")
+        }
+    }
+
     static func publicKeyText(_ keys: URL) throws -> String {
         // The JWKS is public: an attacker has exactly this text.
         try String(contentsOf: keys.appendingPathComponent("jwks.json"), encoding: .utf8)

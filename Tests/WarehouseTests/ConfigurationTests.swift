@@ -26,6 +26,8 @@ struct ConfigurationTests {
             ("tenants:\n  n:\n    database: {engine: postgres, host: db, user: app, password: hunter2, database: n}\n", "tenants.n.database.password"),
             ("tenants:\n  n:\n    database: {engine: postgres, url: \"postgres://app:hunter2@db/n\"}\n", "tenants.n.database.url"),
             ("tenants:\n  n:\n    database: {engine: sqlserver, url: \"sqlserver://sa:Pa55w0rd!@db:1433/n\"}\n", "tenants.n.database.url"),
+            ("tenants:\n  n:\n    database: {engine: postgres, url: \"postgres://app:hunter2${X}@db/n\"}\n", "tenants.n.database.url"),
+            ("tenants:\n  n:\n    database: {engine: duckdb, path: x.duckdb, settings: {s3_secret_access_key: hunter2}}\n", "tenants.n.database.settings.s3_secret_access_key"),
         ]
         for (yaml, key) in refused {
             let text = try #require(message(yaml), "\(yaml)")
@@ -38,6 +40,7 @@ struct ConfigurationTests {
             "tenants:\n  n:\n    database: {engine: postgres, url: \"${PG_URL}\"}\n",
             "tenants:\n  n:\n    database: {engine: postgres, url: \"postgres://app:${PG_PASSWORD}@db/n\"}\n",
             "tenants:\n  n:\n    database: {engine: postgres, url: \"postgres://app@db/n\"}\n",
+            "tenants:\n  n:\n    database: {engine: postgres, host: db, user: app, password: ~, database: n}\n",
         ] {
             #expect(throws: Never.self, "\(yaml)") {
                 _ = try ConfigurationFile.decode(Root.self, yaml: yaml, file: "config/test.yaml", environment: environment)

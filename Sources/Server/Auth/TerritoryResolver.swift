@@ -88,7 +88,9 @@ final class TerritoryResolver: Sendable {
             bind = .string(subject)
         }
         let result = try await database.query(sql, [bind])
-        let row = result.rows.first.flatMap { values -> HierarchyRow? in
+        // Several rows for one user (two e-mails alike, a duplicated id) would make the
+        // territory a matter of row order: treat it as none, so access fails closed.
+        let row = (result.rows.count == 1 ? result.rows.first : nil).flatMap { values -> HierarchyRow? in
             guard values.count == 2, case .string(let level) = values[0], case .string(let name) = values[1] else { return nil }
             return HierarchyRow(level: level, name: name)
         }

@@ -145,7 +145,7 @@ public struct TokenAuthority: Sendable {
                 guard let publicKeys else {
                     throw Refusal(description: "Invalid token: \(header.alg) tokens are not accepted here (no JWKS configured)")
                 }
-                claims = try await publicKeys.verify(tokenText, kid: header.kid)
+                claims = try await publicKeys.verify(tokenText, kid: header.kid, alg: header.alg)
             } else {
                 throw Refusal(description: "Invalid token: algorithm '\(header.alg)' is not accepted")
             }
@@ -222,8 +222,12 @@ actor PublicKeySource {
     private let client: HTTPClient
     private let logger: Logger
     private var keys: JWTKeyCollection
-    private var kids: Set<String>
+    /// Each key's one algorithm: its `alg`, else the one its type implies (RS256, ES256 for
+    /// P-256 …). A token must name exactly that algorithm; otherwise jwt-kit would build (and
+    /// keep) the key's verifier from whatever the first token's header says.
+    private var algorithms: [String: String]
     private var fetchedAt: ContinuousClock.Instant?
+    private var lastFailedFetch: ContinuousClock.Instant?
     /// Changes whenever the key set is replaced, so that tokens verified with the old set
     /// are verified again. Atomic, so that a cached token is checked without an actor hop.
     private let generationCounter = Atomic<Int>(0)
@@ -236,16 +240,19 @@ actor PublicKeySource {
         self.cacheDuration = cacheDuration
         self.client = client
         keys = JWTKeyCollection()
-        kids = []
+        algorithms = [:]
         if let json {
-            (keys, kids) = try await Self.collection(json, source: "auth.jwks_file")
+            (keys, algorithms) = try await Self.collection(json, source: "auth.jwks_file")
         }
     }
 
-    func verify(_ token: String, kid: String?) async throws -> AccessClaims {
-        if url != nil {
+    func verify(_ token: String, kid: String?, alg: String) async throws -> AccessClaims {
+        // After a failed fetch, wait 30 s before the next: a provider that is down is not asked
+        // again by every request.
+        let resting = lastFailedFetch.map { ContinuousClock.now - $0 < .seconds(30) } ?? false
+        if url != nil, !resting {
             let stale = fetchedAt.map { ContinuousClock.now - $0 > cacheDuration } ?? true
-            let unknown = kid.map { !kids.contains($0) } ?? false
+            let unknown = kid.map { algorithms[$0] == nil } ?? false
             let mayRetry = lastUnknownKidFetch.map { ContinuousClock.now - $0 > .seconds(30) } ?? true
             if stale {
                 try await refresh()
@@ -255,13 +262,15 @@ actor PublicKeySource {
                 try await refresh()
             }
         }
-        guard let kid else {
-            guard kids.count == 1 else {
-                throw TokenAuthority.Refusal(description: "Invalid token: no key id (kid) in the header")
-            }
-            return try await keys.verify(token, as: AccessClaims.self)
+        guard let kid = kid ?? (algorithms.count == 1 ? algorithms.keys.first : nil) else {
+            throw TokenAuthority.Refusal(description: "Invalid token: no key id (kid) in the header")
         }
-        guard kids.contains(kid) else { throw TokenAuthority.Refusal(description: "Invalid token: unknown key id '\(kid)'") }
+        guard let pinned = algorithms[kid] else {
+            throw TokenAuthority.Refusal(description: "Invalid token: unknown key id '\(kid)'")
+        }
+        guard pinned == alg else {
+            throw TokenAuthority.Refusal(description: "Invalid token: key '\(kid)' signs with \(pinned), not \(alg)")
+        }
         return try await keys.verify(token, as: AccessClaims.self)
     }
 
@@ -273,45 +282,74 @@ actor PublicKeySource {
             let response = try await client.execute(request, timeout: .seconds(10))
             guard response.status == .ok else { throw JWKSFetchError(description: "HTTP \(response.status.code)") }
             let body = try await response.body.collect(upTo: 1 << 20)
-            (keys, kids) = try await Self.collection(String(buffer: body), source: url)
+            (keys, algorithms) = try await Self.collection(String(buffer: body), source: url)
             fetchedAt = .now
+            lastFailedFetch = nil
             generationCounter.add(1, ordering: .releasing)
-            logger.info("fetched the identity provider's keys", metadata: ["url.full": "\(url)", "auth.kids": "\(kids.sorted())"])
-        } catch let error as WarehouseError {
-            throw error
+            logger.info(
+                "fetched the identity provider's keys", metadata: ["url.full": "\(url)", "auth.kids": "\(algorithms.keys.sorted())"])
         } catch {
+            // Keep the keys we have: a provider briefly down, or serving a broken document,
+            // must not lock everyone out. The detail goes to the log, not to the client.
+            lastFailedFetch = .now
             logger.warning(
                 "could not fetch the identity provider's keys", metadata: ["url.full": "\(url)", "error": "\(error)"])
-            // Keep the keys we have: a provider briefly down must not lock everyone out.
             if fetchedAt == nil {
-                throw TokenAuthority.Refusal(description: "Invalid token: the identity provider's keys could not be fetched (\(error))")
+                throw TokenAuthority.Refusal(description: "Invalid token: the identity provider's keys are not available")
             }
         }
     }
 
     private struct JWKSFetchError: Error, CustomStringConvertible { var description: String }
 
-    private static func collection(_ json: String, source: String) async throws -> (JWTKeyCollection, Set<String>) {
+    /// What the algorithm of each key is read from.
+    private struct KeyFacts: Decodable {
+        var kid: String?
+        var kty: String?
+        var alg: String?
+        var crv: String?
+
+        var algorithm: String? {
+            if let alg { return alg }
+            switch (kty, crv) {
+            case ("RSA", _): return "RS256"
+            case ("EC", "P-256"): return "ES256"
+            case ("EC", "P-384"): return "ES384"
+            case ("EC", "P-521"): return "ES512"
+            default: return nil
+            }
+        }
+    }
+
+    private struct KeySetFacts: Decodable { var keys: [KeyFacts] }
+
+    private static func collection(_ json: String, source: String) async throws -> (JWTKeyCollection, [String: String]) {
         let jwks: JWKS
+        let facts: KeySetFacts
         do {
             jwks = try JSONDecoder().decode(JWKS.self, from: Data(json.utf8))
+            facts = try JSONDecoder().decode(KeySetFacts.self, from: Data(json.utf8))
         } catch {
             throw WarehouseError(.invalidConfiguration, "\(source): not a JWKS document (\(error))")
         }
         let collection = JWTKeyCollection()
-        var kids: Set<String> = []
-        for key in jwks.keys {
+        var algorithms: [String: String] = [:]
+        for (key, fact) in zip(jwks.keys, facts.keys) {
             guard let kid = key.keyIdentifier?.string else {
                 throw WarehouseError(.invalidConfiguration, "\(source): every key needs a kid")
+            }
+            guard let algorithm = fact.algorithm, TokenAuthority.publicKeyAlgorithms.contains(algorithm) else {
+                throw WarehouseError(
+                    .invalidConfiguration, "\(source): key '\(kid)' has no usable algorithm (RS256…RS512, ES256…ES512)")
             }
             do {
                 try await collection.add(jwk: key)
             } catch {
                 throw WarehouseError(.invalidConfiguration, "\(source): key '\(kid)' is not usable (\(error))")
             }
-            kids.insert(kid)
+            algorithms[kid] = algorithm
         }
-        return (collection, kids)
+        return (collection, algorithms)
     }
 }
 

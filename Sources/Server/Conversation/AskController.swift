@@ -83,10 +83,11 @@ struct AskController: Sendable {
 
     private func decode<Body: Decodable>(_ type: Body.Type, _ request: Request) async throws -> Body {
         let buffer: ByteBuffer
+        let limit = min(Self.maximumBodyBytes, access.limits.maxBodyBytes)
         do {
-            buffer = try await request.body.collect(upTo: Self.maximumBodyBytes)
+            buffer = try await request.body.collect(upTo: limit)
         } catch {
-            throw ConversationRequestError.badRequest("the request body is larger than \(Self.maximumBodyBytes) bytes")
+            throw ConversationRequestError.tooLarge("the request body is larger than \(limit) bytes")
         }
         do {
             return try JSONDecoder().decode(Body.self, from: Data(buffer.readableBytesView))
@@ -125,6 +126,7 @@ struct AskController: Sendable {
             switch error {
             case .badRequest(let message): return Self.error(message, status: .badRequest)
             case .notFound(let message): return Self.error(message, status: .notFound)
+            case .tooLarge(let message): return Self.error(message, status: .contentTooLarge)
             }
         } catch let error as SessionError {
             return Self.error(error.description, status: .forbidden)

@@ -268,8 +268,16 @@ public actor ConversationService {
         if validation.needsClarification, !validation.isTooBroad, let provider = llmProviders[session.tenant],
             !parsed.unrecognized.isEmpty || !parsed.recognisedAnything
         {
+            // Only the LLM's own failure falls back to asking the user; a refusal or failure of
+            // the query it wrote (territory, timeout, database) is answered as such.
+            let written: LLMReply?
             do {
-                let reply = try await provider.cubeQuery(for: question, model: state.model, asOf: asOf)
+                written = try await provider.cubeQuery(for: question, model: state.model, asOf: asOf)
+            } catch {
+                logger.warning("LLM could not answer; asking the user instead", metadata: ["error": "\(error)"])
+                written = nil
+            }
+            if let reply = written {
                 logger.info(
                     "question answered by the LLM",
                     metadata: [
@@ -284,8 +292,6 @@ public actor ConversationService {
                     intent: QueryIntent(query: reply.query), query: reply.query, validation: validation,
                     question: question, asOf: asOf, state: state, session: &session, usage: reply.usage, event: &event,
                     visibility: visibility)
-            } catch {
-                logger.warning("LLM could not answer; asking the user instead", metadata: ["error": "\(error)"])
             }
         }
         if validation.needsClarification {
@@ -375,10 +381,12 @@ public enum ConversationRequestError: Error, CustomStringConvertible, Sendable {
     case badRequest(String)
     /// 404.
     case notFound(String)
+    /// 413.
+    case tooLarge(String)
 
     public var description: String {
         switch self {
-        case .badRequest(let message), .notFound(let message): message
+        case .badRequest(let message), .notFound(let message), .tooLarge(let message): message
         }
     }
 }

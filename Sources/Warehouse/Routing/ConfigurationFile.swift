@@ -241,17 +241,27 @@ struct EnvironmentExpander {
 /// and so must the password part of a URL (`postgres://user:${PG_PASSWORD}@host/db`, or
 /// the whole URL as `${NESTLE_PG_URL}`).
 enum SecretCheck {
-    static let secretKeys: Set<String> = ["password", "jwt_secret", "api_key", "secret", "client_secret"]
+    /// Parts of a key name that mark a secret (`db_password`, `client_secret`,
+    /// `s3_secret_access_key`, `api_key`, `access_token`, …).
+    static let secretMarks = ["password", "passwd", "secret", "api_key", "apikey", "credential", "private_key"]
+
+    /// Whether `key` names a secret value; `api_key_env`, `jwks_file` and the like name
+    /// where a secret is, not the secret.
+    static func holdsSecret(_ key: String) -> Bool {
+        if key.hasSuffix("_env") || key.hasSuffix("_file") || key.hasSuffix("_path") { return false }
+        return secretMarks.contains { key.contains($0) } || key == "token" || key.hasSuffix("_token")
+    }
 
     static func refuseLiteralSecrets(in node: Node, path: [String]) throws {
         switch node {
         case .scalar(let scalar):
             guard let key = path.last?.lowercased() else { return }
             let text = scalar.string
-            if secretKeys.contains(key), !text.isEmpty, !isReference(text) {
+            let isNull = scalar.style == .plain && ["", "~", "null", "Null", "NULL"].contains(text)
+            if holdsSecret(key), !isNull, !isReference(text) {
                 throw refusal(path, "holds a secret typed into the file")
             }
-            if let password = urlPassword(text), !password.contains("${") {
+            if let password = urlPassword(text), !isReference(password) {
                 throw refusal(path, "holds a URL with a password typed into the file")
             }
         case .mapping(let mapping):
@@ -272,7 +282,8 @@ enum SecretCheck {
     /// The whole value is one `${NAME}` reference.
     private static func isReference(_ text: String) -> Bool {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
-        return trimmed.hasPrefix("${") && trimmed.hasSuffix("}") && trimmed.dropFirst(2).dropLast().allSatisfy { $0 != "}" && $0 != "$" }
+        return trimmed.hasPrefix("${") && trimmed.hasSuffix("}") && trimmed.count > 3
+            && trimmed.dropFirst(2).dropLast().allSatisfy { $0 != "}" && $0 != "$" && $0 != "{" }
     }
 
     /// The password of `scheme://user:password@host…`, if the text is such a URL.
