@@ -222,6 +222,15 @@ struct TenantIsolationTests {
             let dimensions = (broad["questions"] as? [[String: Any]] ?? []).compactMap { $0["dimension"] as? String }
             #expect(dimensions.contains("time") && !dimensions.contains("geography"), "\(dimensions)")
             #expect(!broad.text.contains("Maharashtra") && !broad.text.contains("Karnataka"), "\(broad.text.prefix(500))")
+            // Products named, no place: the suggestions do not name the tenant's best-selling state either.
+            let brandOnly = try await client.call(
+                "/api/v1/ask", token: salesRep,
+                body: try Self.json(["question": "show me sales of Sunfeast", "asOf": SampleTenants.asOf]))
+            let suggestions = (brandOnly["suggestions"] as? [String]) ?? []
+            #expect(!suggestions.isEmpty && !suggestions.contains { $0.contains(" in ") }, "\(suggestions)")
+            let adminBrandOnly = try await client.call(
+                "/api/v1/ask", token: admin, body: try Self.json(["question": "show me sales of Sunfeast", "asOf": SampleTenants.asOf]))
+            #expect(((adminBrandOnly["suggestions"] as? [String]) ?? []).contains { $0.contains(" in ") }, "\(adminBrandOnly.text.prefix(400))")
             let adminBroad = try await client.call(
                 "/api/v1/ask", token: admin, body: try Self.json(["question": "show me sales", "asOf": SampleTenants.asOf]))
             #expect(adminBroad.text.contains("Maharashtra"))

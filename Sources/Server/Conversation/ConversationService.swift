@@ -295,7 +295,7 @@ public actor ConversationService {
             }
         }
         if validation.needsClarification {
-            let validation = Self.bounded(validation, by: visibility.restriction)
+            let validation = Self.bounded(validation, by: visibility.restriction, values: state.values)
             session.pendingQuestion = question
             session.pendingAsOf = asOf.description
             session.record(.init(question: question, status: "needs_clarification", understood: nil, at: Date()))
@@ -316,16 +316,26 @@ public actor ConversationService {
 
     /// A caller bounded to a territory is not asked "where": every answer is their territory
     /// anyway, and the options (the tenant's places, most sold first) would show how the
-    /// other territories sell. Suggestions naming those places go too.
-    static func bounded(_ validation: Validation, by restriction: RowLevelRestriction?) -> Validation {
+    /// other territories sell. Suggestions naming a place of the tenant go too (the validator
+    /// suggests the best-selling state even when it asks no "where").
+    static func bounded(_ validation: Validation, by restriction: RowLevelRestriction?, values: ValueIndex) -> Validation {
         guard let restriction, restriction.territory.level != Territory.nationalLevel else { return validation }
         var validation = validation
-        let places = validation.clarifications.filter { $0.dimension == "geography" }.flatMap(\.options)
-            .filter { $0 != QueryValidator.allGeographies }
+        var places = Set(
+            validation.clarifications.filter { $0.dimension == "geography" }.flatMap(\.options)
+                .filter { $0 != QueryValidator.allGeographies })
+        for dimension in values.dimensions where Self.geographyMembers.contains(dimension) {
+            places.formUnion(values.topValues(of: dimension, limit: .max).map(\.value))
+        }
         validation.clarifications.removeAll { $0.dimension == "geography" }
-        validation.suggestions.removeAll { suggestion in places.contains { suggestion.contains($0) } }
+        validation.suggestions.removeAll { suggestion in places.contains { suggestion.contains(" in \($0)") } }
         return validation
     }
+
+    /// The members whose values are places.
+    static let geographyMembers: Set<String> = [
+        "Customers.city", "Customers.state", "Customers.zone", "Accounts.city", "Accounts.state", "Accounts.zone",
+    ]
 
     /// Runs `query` (once per compared period) and renders the answer; `usage` is set when an
     /// LLM wrote the query.
