@@ -1,4 +1,3 @@
-import Yams
 
 /// A user's sales territory: `level` is one of `City`, `State`, `Zone`, `National`
 /// (`dim_sales_hierarchy.territory_level`), `name` the territory as stored (`Mumbai`,
@@ -66,20 +65,6 @@ public struct RowLevelSecurity: Sendable, Hashable, Decodable {
 
     private static func territoryMembers(of cube: String) -> [String: String] {
         ["City": "\(cube).city", "State": "\(cube).state", "Zone": "\(cube).zone"]
-    }
-
-    /// The rules under the top-level `row_level_security:` key of a configuration file's
-    /// YAML; nil when the key is absent.
-    public static func decode(configurationYAML yaml: String) throws -> RowLevelSecurity? {
-        struct File: Decodable {
-            var rowLevelSecurity: RowLevelSecurity?
-            enum CodingKeys: String, CodingKey { case rowLevelSecurity = "row_level_security" }
-        }
-        do {
-            return try YAMLDecoder().decode(File.self, from: yaml).rowLevelSecurity
-        } catch {
-            throw SemanticError(.invalidFile, "row_level_security: \(error)")
-        }
     }
 
     /// Checks every rule against `model`: each cube exists, each level is City, State or

@@ -30,7 +30,7 @@ final class TerritoryResolver: Sendable {
     private let timeToLive: Duration
     /// Hierarchy rows by tenant and user, with when they were read; nil = the user has none.
     private let cache = Mutex([Key: (row: HierarchyRow?, readAt: ContinuousClock.Instant)]())
-    private static let levels = ["City", "State", "Zone", "National"]
+    private static let levels = RowLevelSecurity.levels.sorted() + [Territory.nationalLevel]
     private static let maximumCachedUsers = 100_000
 
     init(tenants: TenantRouter, rules: RowLevelSecurity?, timeToLive: Duration = .seconds(300)) {
