@@ -6,13 +6,18 @@ struct QueryBuilder {
     let dialect: SQLDialect
     let query: CubeQuery
     let today: SQLDate
+    let maximumRows: Int
     private(set) var binds: [Value] = []
 
-    init(model: DataModel, dialect: SQLDialect, query: CubeQuery, today: SQLDate) {
+    init(
+        model: DataModel, dialect: SQLDialect, query: CubeQuery, today: SQLDate,
+        maximumRows: Int = QueryCompiler.maximumLimit
+    ) {
         self.model = model
         self.dialect = dialect
         self.query = query
         self.today = today
+        self.maximumRows = maximumRows
     }
 
     /// A resolved member reference: the cube member and the name the query used.
@@ -141,9 +146,9 @@ struct QueryBuilder {
             throw SemanticError(.invalidQuery, "only the UTC timezone is supported, not '\(zone)'")
         }
         let limit = query.limit ?? QueryCompiler.defaultLimit
-        guard limit >= 0, limit <= QueryCompiler.maximumLimit else {
+        guard limit >= 0, limit <= maximumRows else {
             throw SemanticError(
-                .invalidQuery, "limit \(limit) is beyond the maximum of \(QueryCompiler.maximumLimit) rows")
+                .invalidQuery, "limit \(limit) is beyond the maximum of \(maximumRows) rows")
         }
         let offset = query.offset ?? 0
         guard offset >= 0 else { throw SemanticError(.invalidQuery, "offset must not be negative") }

@@ -23,13 +23,21 @@ public struct QueryCompiler: Sendable {
 
     /// The row-level security applied to every query compiled, if any.
     public let restriction: RowLevelRestriction?
+    /// The largest `limit` a query may ask for: Cube's maximum for queries from outside;
+    /// ConvAI's own bulk reads (the insight generator reads a year of daily rows at once)
+    /// raise it.
+    public let maximumRows: Int
 
     /// Makes a compiler; with a `restriction`, every query is first narrowed to its territory
     /// (see ``RowLevelSecurity/restrict(_:to:in:)``), so the SQL and the total SQL carry the filter.
-    public init(model: DataModel, dialect: SQLDialect, restriction: RowLevelRestriction? = nil) {
+    public init(
+        model: DataModel, dialect: SQLDialect, restriction: RowLevelRestriction? = nil,
+        maximumRows: Int = QueryCompiler.maximumLimit
+    ) {
         self.model = model
         self.dialect = dialect
         self.restriction = restriction
+        self.maximumRows = maximumRows
     }
 
     /// Compiles `query`; relative date ranges are resolved against `asOf` (today, UTC).
@@ -43,7 +51,7 @@ public struct QueryCompiler: Sendable {
         if let restriction {
             restricted = try restriction.rules.restrict(query, to: restriction.territory, in: model)
         }
-        var builder = QueryBuilder(model: model, dialect: dialect, query: restricted, today: asOf)
+        var builder = QueryBuilder(model: model, dialect: dialect, query: restricted, today: asOf, maximumRows: maximumRows)
         return try builder.build()
     }
 }

@@ -147,6 +147,8 @@ public struct ConvAIConfiguration: Sendable {
     public var rowLevelSecurity: RowLevelSecurity?
     /// Request, row and rate limits (`limits:`).
     public var limits: LimitSettings
+    /// Insight digests and alerts (`insights:`).
+    public var insights: InsightsConfiguration
     /// The tenants, sorted by id, with database paths resolved against ``root``.
     public var tenants: [TenantConfiguration]
     /// The project root: relative paths in the file, and `database/`, are found here.
@@ -159,8 +161,10 @@ public struct ConvAIConfiguration: Sendable {
     public init(
         server: ServerSettings = .init(), auth: AuthSettings = .init(), tenants: [TenantConfiguration], root: String,
         llm: [String: LLMConfiguration] = [:], observability: ObservabilitySettings = .init(),
-        permissions: RolePermissions = .defaults, rowLevelSecurity: RowLevelSecurity? = nil, limits: LimitSettings = .init()
+        permissions: RolePermissions = .defaults, rowLevelSecurity: RowLevelSecurity? = nil, limits: LimitSettings = .init(),
+        insights: InsightsConfiguration = .init()
     ) {
+        self.insights = insights
         self.observability = observability
         self.permissions = permissions
         self.rowLevelSecurity = rowLevelSecurity
@@ -179,11 +183,12 @@ public struct ConvAIConfiguration: Sendable {
         var permissions: RolePermissions?
         var rowLevelSecurity: RowLevelSecurity?
         var limits: LimitSettings?
+        var insights: InsightsConfiguration?
         var root: String?
         var tenants: [String: TenantConfiguration]
 
         enum CodingKeys: String, CodingKey {
-            case server, observability, auth, permissions, limits, root, tenants
+            case server, observability, auth, permissions, limits, insights, root, tenants
             case rowLevelSecurity = "row_level_security"
         }
     }
@@ -235,7 +240,7 @@ public struct ConvAIConfiguration: Sendable {
             observability: file.observability ?? .init(),
             permissions: file.permissions ?? .defaults,
             rowLevelSecurity: file.rowLevelSecurity,
-            limits: limits)
+            limits: limits, insights: file.insights ?? .init())
     }
 
     static func isValidTenantID(_ id: String) -> Bool {

@@ -1,0 +1,274 @@
+import Semantic
+import Warehouse
+
+/// The tenant's data the detectors read, fetched through the semantic layer once per run
+/// for every recipient at once: a handful of grouped queries whose rows are summed per
+/// territory in memory, so that eighty recipients cost what one costs.
+///
+/// Every query is a Cube query on the shipped members (`Transactions.netSales` by
+/// `Customers.city` and day, …), compiled for the tenant's dialect; a recipient's numbers
+/// are therefore the numbers the same Cube query returns with their territory's filter.
+struct InsightDataset: Sendable {
+    struct City: Sendable, Hashable {
+        var name: String
+        var state: String
+        var zone: String
+    }
+
+    struct Account: Sendable, Hashable {
+        var id: Int64
+        var name: String
+        var city: String
+        var state: String
+        var zone: String
+    }
+
+    struct Outlet: Sendable, Hashable {
+        var id: Int64
+        var name: String
+        var channel: String
+        var city: Int
+        var onboarded: SQLDate?
+    }
+
+    /// One day an outlet bought, and its net sales that day.
+    struct Purchase: Sendable, Hashable {
+        var day: Int
+        var netSales: Double
+    }
+
+    /// The windows fetched: `history` for daily totals (records, trends, unusual days),
+    /// `recent` for brand and distributor splits, `outlets` for outlet activity, `accounts`
+    /// for primary against secondary quantities.
+    struct Windows: Sendable, Hashable {
+        var history: DayWindow
+        var recent: DayWindow
+        var outlets: DayWindow
+        var accounts: DayWindow
+
+        /// What a digest as of `asOf` needs.
+        static func digest(asOf: SQLDate, settings: InsightSettings) -> Windows {
+            Windows(
+                history: DayWindow(days: max(settings.recordWeeks, 2 * settings.trendWeeks + 1) * 7 + 7, endingOn: asOf),
+                recent: DayWindow(days: max(63, settings.unusualDayBaselineDays + 7), endingOn: asOf),
+                outlets: DayWindow(days: 56 + 7 * 6, endingOn: asOf),
+                accounts: DayWindow(days: 7 * (settings.stockBuildUpWeeks + 4), endingOn: asOf))
+        }
+
+        /// Everything from `start` (a backtest over the whole history).
+        static func all(from start: SQLDate, to end: SQLDate) -> Windows {
+            let window = DayWindow(start: start, end: end)
+            return Windows(history: window, recent: window, outlets: window, accounts: window)
+        }
+    }
+
+    let asOf: SQLDate
+    let windows: Windows
+    var cities: [City] = []
+    var cityIndex: [String: Int] = [:]
+    /// Net sales and quantity per city per `history` day.
+    var cityNetSales: [[Double]] = []
+    var cityQuantity: [[Double]] = []
+    var brands: [String] = []
+    var brandIndex: [String: Int] = [:]
+    /// Net sales per brand per `history` day, whole tenant.
+    var brandNetSales: [[Double]] = []
+    /// Net sales per city, brand and `recent` day.
+    var cityBrandNetSales: [[[Double]]] = []
+    var accounts: [Account] = []
+    var accountIndex: [Int64: Int] = [:]
+    /// Net sales per city, distributor and `recent` day (sparse: the distributors serving it).
+    var cityAccountNetSales: [[Int: [Double]]] = []
+    /// Primary and secondary quantity per distributor per `accounts` day.
+    var primaryQuantity: [[Double]] = []
+    var secondaryQuantity: [[Double]] = []
+    var outlets: [Outlet] = []
+    /// Each outlet's buying days in the `outlets` window, in order.
+    var purchases: [[Purchase]] = []
+}
+
+extension InsightDataset {
+    /// Rows the bulk reads may return: a year of cities by day, or the outlets' buying days.
+    static let maximumRows = 20_000_000
+
+    /// Reads everything with the tenant's model and database.
+    static func fetch(
+        model: DataModel, database: any Database, asOf: SQLDate, windows: Windows
+    ) async throws -> InsightDataset {
+        let reader = Reader(compiler: QueryCompiler(model: model, dialect: database.dialect, maximumRows: maximumRows),
+            database: database, asOf: asOf)
+        // The reads are independent; the database runs them side by side on its connections.
+        async let cityDaily = reader.rows(
+            measures: ["Transactions.netSales", "Transactions.totalQuantity"],
+            dimensions: ["Customers.zone", "Customers.state", "Customers.city"],
+            day: "Transactions.transactionDate", window: windows.history)
+        async let brandDaily = reader.rows(
+            measures: ["Transactions.netSales"], dimensions: ["Products.brand"],
+            day: "Transactions.transactionDate", window: windows.history)
+        async let cityBrandDaily = reader.rows(
+            measures: ["Transactions.netSales"], dimensions: ["Customers.city", "Products.brand"],
+            day: "Transactions.transactionDate", window: windows.recent)
+        async let cityAccountDaily = reader.rows(
+            measures: ["Transactions.netSales"], dimensions: ["Customers.city", "Accounts.accountId"],
+            day: "Transactions.transactionDate", window: windows.recent)
+        async let accountList = reader.rows(
+            measures: [], dimensions: ["Accounts.accountId", "Accounts.accountName", "Accounts.city", "Accounts.state",
+                "Accounts.zone"], day: nil, window: nil)
+        async let outletList = reader.rows(
+            measures: [], dimensions: ["Customers.customerId", "Customers.customerName", "Customers.customerType",
+                "Customers.city", "Customers.state", "Customers.zone", "Customers.onboardedDate"], day: nil, window: nil)
+        async let outletDaily = reader.rows(
+            measures: ["Transactions.netSales"], dimensions: ["Customers.customerId"],
+            day: "Transactions.transactionDate", window: windows.outlets)
+        async let primaryDaily = reader.rows(
+            measures: ["PrimarySales.totalQuantity"], dimensions: ["Accounts.accountId"],
+            day: "PrimarySales.invoiceDate", window: windows.accounts)
+        async let secondaryDaily = reader.rows(
+            measures: ["Transactions.totalQuantity"], dimensions: ["Accounts.accountId"],
+            day: "Transactions.transactionDate", window: windows.accounts)
+
+        var data = InsightDataset(asOf: asOf, windows: windows)
+        let history = windows.history
+        for row in try await cityDaily {
+            guard let day = history.index(of: row.date) else { continue }
+            let city = data.city(named: row.text(2), state: row.text(1), zone: row.text(0))
+            data.cityNetSales[city][day] += row.number(0)
+            data.cityQuantity[city][day] += row.number(1)
+        }
+        for row in try await brandDaily {
+            guard let day = history.index(of: row.date) else { continue }
+            data.brandNetSales[data.brand(named: row.text(0))][day] += row.number(0)
+        }
+        for row in try await accountList {
+            let id = row.integer(0)
+            data.accountIndex[id] = data.accounts.count
+            data.accounts.append(Account(id: id, name: row.text(1), city: row.text(2), state: row.text(3), zone: row.text(4)))
+        }
+        let recent = windows.recent
+        let cityBrandRows = try await cityBrandDaily
+        data.cityBrandNetSales = Array(
+            repeating: Array(repeating: [Double](repeating: 0, count: recent.count), count: data.brands.count),
+            count: data.cities.count)
+        for row in cityBrandRows {
+            guard let day = recent.index(of: row.date), let city = data.cityIndex[row.text(0)] else { continue }
+            let brand = data.brand(named: row.text(1))
+            if brand >= data.cityBrandNetSales[city].count {
+                // A brand sold only recently: widen every city's table.
+                for c in data.cityBrandNetSales.indices {
+                    data.cityBrandNetSales[c].append([Double](repeating: 0, count: recent.count))
+                }
+            }
+            data.cityBrandNetSales[city][brand][day] += row.number(0)
+        }
+        data.cityAccountNetSales = Array(repeating: [:], count: data.cities.count)
+        for row in try await cityAccountDaily {
+            guard let day = recent.index(of: row.date), let city = data.cityIndex[row.text(0)],
+                let account = data.accountIndex[row.integer(1)]
+            else { continue }
+            data.cityAccountNetSales[city][account, default: [Double](repeating: 0, count: recent.count)][day] += row.number(0)
+        }
+        let accountDays = windows.accounts
+        data.primaryQuantity = Array(repeating: [Double](repeating: 0, count: accountDays.count), count: data.accounts.count)
+        data.secondaryQuantity = data.primaryQuantity
+        for row in try await primaryDaily {
+            guard let day = accountDays.index(of: row.date), let account = data.accountIndex[row.integer(0)] else { continue }
+            data.primaryQuantity[account][day] += row.number(0)
+        }
+        for row in try await secondaryDaily {
+            guard let day = accountDays.index(of: row.date), let account = data.accountIndex[row.integer(0)] else { continue }
+            data.secondaryQuantity[account][day] += row.number(0)
+        }
+        var outletIndex: [Int64: Int] = [:]
+        for row in try await outletList {
+            let city = data.city(named: row.text(3), state: row.text(4), zone: row.text(5))
+            outletIndex[row.integer(0)] = data.outlets.count
+            data.outlets.append(
+                Outlet(id: row.integer(0), name: row.text(1), channel: row.text(2), city: city, onboarded: row.dateValue(6)))
+        }
+        data.purchases = Array(repeating: [], count: data.outlets.count)
+        let outletDays = windows.outlets
+        for row in try await outletDaily {
+            guard let day = outletDays.index(of: row.date), let outlet = outletIndex[row.integer(0)] else { continue }
+            data.purchases[outlet].append(Purchase(day: day, netSales: row.number(0)))
+        }
+        for index in data.purchases.indices { data.purchases[index].sort { $0.day < $1.day } }
+        return data
+    }
+
+    /// The index of a city, added (with empty series) when first seen.
+    private mutating func city(named name: String, state: String, zone: String) -> Int {
+        if let index = cityIndex[name] { return index }
+        cityIndex[name] = cities.count
+        cities.append(City(name: name, state: state, zone: zone))
+        cityNetSales.append([Double](repeating: 0, count: windows.history.count))
+        cityQuantity.append([Double](repeating: 0, count: windows.history.count))
+        return cities.count - 1
+    }
+
+    private mutating func brand(named name: String) -> Int {
+        if let index = brandIndex[name] { return index }
+        brandIndex[name] = brands.count
+        brands.append(name)
+        brandNetSales.append([Double](repeating: 0, count: windows.history.count))
+        return brands.count - 1
+    }
+}
+
+/// Runs the bulk reads: builds each Cube query, compiles it, and reads its rows as
+/// dimensions, then measures, then the day.
+private struct Reader: Sendable {
+    let compiler: QueryCompiler
+    let database: any Database
+    let asOf: SQLDate
+
+    struct Row {
+        var values: [Value]
+        var measureOffset: Int
+        var date: SQLDate
+
+        func text(_ index: Int) -> String { values[index].stringValue ?? values[index].description }
+        func integer(_ index: Int) -> Int64 { values[index].intValue ?? Int64(values[index].doubleValue ?? 0) }
+        func number(_ index: Int) -> Double { values[measureOffset + index].doubleValue ?? 0 }
+        func dateValue(_ index: Int) -> SQLDate? { Reader.date(values[index]) }
+    }
+
+    func rows(measures: [String], dimensions: [String], day: String?, window: DayWindow?) async throws -> [Row] {
+        var query = CubeQuery(measures: measures, dimensions: dimensions, limit: InsightDataset.maximumRows)
+        if let day, let window {
+            query.timeDimensions = [
+                .init(dimension: day, granularity: .day,
+                    dateRange: .absolute(window.start.description, window.end.description))
+            ]
+        }
+        let compiled = try compiler.compile(query, asOf: asOf)
+        let result = try await database.query(compiled.sql, compiled.binds)
+        // Compiled columns follow the query: dimensions, then time dimensions, then measures.
+        let positions = (dimensions + (day.map { ["\($0).day"] } ?? []) + measures).map { member in
+            compiled.columns.firstIndex { $0.member == member || "\($0.member).day" == member } ?? -1
+        }
+        guard !positions.contains(-1) else {
+            throw SemanticError(.invalidQuery, "the insight read of \(measures + dimensions) lost a column")
+        }
+        let dayPosition = day == nil ? nil : positions[dimensions.count]
+        let valuePositions = Array(positions[..<dimensions.count]) + Array(positions[(dimensions.count + (day == nil ? 0 : 1))...])
+        return result.rows.compactMap { raw in
+            let date: SQLDate
+            if let dayPosition {
+                guard let value = Self.date(raw[dayPosition]) else { return nil }
+                date = value
+            } else {
+                date = asOf
+            }
+            return Row(values: valuePositions.map { raw[$0] }, measureOffset: dimensions.count, date: date)
+        }
+    }
+
+    static func date(_ value: Value) -> SQLDate? {
+        switch value {
+        case .date(let date): date
+        case .timestamp(let timestamp): timestamp.date
+        case .string(let text): SQLDate(iso: text.prefix(10))
+        default: nil
+        }
+    }
+}

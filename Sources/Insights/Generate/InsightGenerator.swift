@@ -1,0 +1,131 @@
+public import Semantic
+public import Warehouse
+
+/// Finds the few things each person should know today in their territory's data.
+///
+/// One run reads the tenant's data once through the semantic layer (``InsightDataset``)
+/// and judges every recipient's territory from it in memory: national, zone, state, city.
+/// Each insight's evidence is the Cube query, narrowed by row-level security to the
+/// recipient's territory, that returns its numbers.
+public struct InsightGenerator: Sendable {
+    /// The tenant's model.
+    public let model: DataModel
+    /// The tenant's database.
+    public let database: any Database
+    /// The company's name, used in sentences about the whole tenant.
+    public let tenantName: String
+    /// The rules that narrow evidence queries to a territory.
+    public let rowLevelSecurity: RowLevelSecurity
+    /// Thresholds and limits.
+    public let settings: InsightSettings
+
+    /// Makes a generator.
+    public init(
+        model: DataModel, database: any Database, tenantName: String,
+        rowLevelSecurity: RowLevelSecurity = .salesTerritories, settings: InsightSettings = InsightSettings()
+    ) {
+        self.model = model
+        self.database = database
+        self.tenantName = tenantName
+        self.rowLevelSecurity = rowLevelSecurity
+        self.settings = settings
+    }
+
+    /// Each recipient's ranked insights (by ``Recipient/id``) with data up to `asOf`.
+    public func insights(for recipients: [Recipient], asOf: SQLDate) async throws -> [String: [Insight]] {
+        let data = try await InsightDataset.fetch(
+            model: model, database: database, asOf: asOf, windows: .digest(asOf: asOf, settings: settings))
+        var byTerritory: [RecipientTerritory?: [Insight]] = [:]
+        var result: [String: [Insight]] = [:]
+        for recipient in recipients {
+            if let known = byTerritory[recipient.territory] {
+                result[recipient.id] = known
+                continue
+            }
+            let view = ScopeView(data: data, territory: recipient.territory)
+            let ranked = InsightRanker.rank(findings(in: view, asOf: asOf), settings: settings)
+            byTerritory[recipient.territory] = ranked
+            result[recipient.id] = ranked
+        }
+        return result
+    }
+
+    /// The ranked insights of one territory (`nil`: the whole tenant).
+    public func insights(for territory: RecipientTerritory?, asOf: SQLDate) async throws -> [Insight] {
+        let probe = Recipient(id: "", name: "", email: nil, role: "executive", hierarchyRole: nil, territory: territory)
+        return try await insights(for: [probe], asOf: asOf)[""] ?? []
+    }
+
+    /// Urgent insights about the latest data: unusual days well past the threshold, stock
+    /// build-ups and record lows, per recipient.
+    public func alerts(for recipients: [Recipient], asOf: SQLDate, minimumPriority: Double = 56) async throws -> [String: [Insight]] {
+        let all = try await insights(for: recipients, asOf: asOf)
+        return all.mapValues { insights in
+            insights.filter { insight in
+                insight.priority >= minimumPriority && insight.periodEnd == asOf.description
+                    && [.unusualDay, .stockBuildUp, .record].contains(insight.type) && insight.tone != .positive
+                    || insight.type == .unusualDay && insight.priority >= minimumPriority + 10
+            }
+        }
+    }
+
+    /// Runs every detector for one territory on each day `from`…`to` with data read once
+    /// for the whole span: what a digest would have found each day. For checking detection
+    /// against known truth.
+    public func backtest(from: SQLDate, to: SQLDate, historyStart: SQLDate, territory: RecipientTerritory? = nil) async throws -> Backtest {
+        let data = try await InsightDataset.fetch(
+            model: model, database: database, asOf: to, windows: .all(from: historyStart, to: to))
+        var days: [Backtest.Day] = []
+        var day = from
+        let view = ScopeView(data: data, territory: territory)
+        while day <= to {
+            let found = findings(in: view, asOf: day)
+            days.append(
+                Backtest.Day(
+                    date: day.description, signals: found.flatMap(\.signals),
+                    ranked: InsightRanker.rank(found, settings: settings).map(\.id)))
+            day = day.adding(days: 1)
+        }
+        return Backtest(days: days)
+    }
+
+    func findings(in view: ScopeView, asOf: SQLDate) -> [Finding] {
+        let territory = view.territory
+        let rules = rowLevelSecurity
+        let model = model
+        let context = DetectionContext(
+            view: view, settings: settings, asOf: asOf, tenantName: tenantName,
+            restrict: { query in
+                guard let territory else { return query }
+                return (try? rules.restrict(query, to: territory.territory, in: model)) ?? query
+            },
+            upIsGood: { measure in
+                let parts = measure.split(separator: ".", maxSplits: 1).map(String.init)
+                guard parts.count == 2, case .bool(let good)? = model.cubes[parts[0]]?.measure(parts[1])?.meta?["up_is_good"]
+                else { return true }
+                return good
+            })
+        let changes = ChangeDetectors(context: context)
+        let patterns = PatternDetectors(context: context)
+        let outlets = OutletDetectors(context: context)
+        return changes.periodChanges() + changes.drivers() + changes.leadersAndLaggards() + changes.monthEndProjection()
+            + patterns.unusualDays() + patterns.trendChanges() + patterns.records() + outlets.lapsedOutlets()
+            + outlets.newOutlets() + outlets.concentrationRisks() + outlets.stockBuildUps()
+    }
+}
+
+/// What the detectors found on each day of a span.
+public struct Backtest: Codable, Sendable, Hashable {
+    /// One day's findings.
+    public struct Day: Codable, Sendable, Hashable {
+        /// The as-of day.
+        public var date: String
+        /// Every signal found (before ranking).
+        public var signals: [DetectedSignal]
+        /// The ids of the insights a digest would have carried.
+        public var ranked: [String]
+    }
+
+    /// The days, in order.
+    public var days: [Day]
+}

@@ -1,0 +1,36 @@
+/// Merges findings that say the same thing and keeps the most important few.
+enum InsightRanker {
+    static func merge(_ findings: [Finding]) -> [Insight] {
+        var groups: [String: [Finding]] = [:]
+        var order: [String] = []
+        for (index, finding) in findings.enumerated() {
+            let key = finding.mergeKey ?? "#\(index)"
+            if groups[key] == nil { order.append(key) }
+            groups[key, default: []].append(finding)
+        }
+        return order.map { key in
+            let group = groups[key]!.sorted { $0.insight.priority > $1.insight.priority }
+            var merged = group[0].insight
+            guard group.count > 1 else { return merged }
+            let others = group.dropFirst()
+            let sentence = merged.text.hasSuffix(".") ? String(merged.text.dropLast()) : merged.text
+            merged.text = sentence + "; " + others.map(\.clause).joined(separator: ", ") + "."
+            merged.evidence.values += others.flatMap(\.insight.evidence.values)
+            merged.priority = min(100, merged.priority + 3 * Double(others.count))
+            return merged
+        }
+    }
+
+    /// The top `settings.topN`, highest priority first, at most `maximumPerType` of a type.
+    static func rank(_ findings: [Finding], settings: InsightSettings) -> [Insight] {
+        let merged = merge(findings).sorted { ($0.priority, $1.id) > ($1.priority, $0.id) }
+        var perType: [InsightType: Int] = [:]
+        var kept: [Insight] = []
+        for insight in merged where kept.count < settings.topN {
+            guard perType[insight.type, default: 0] < settings.maximumPerType else { continue }
+            perType[insight.type, default: 0] += 1
+            kept.append(insight)
+        }
+        return kept
+    }
+}

@@ -1,0 +1,235 @@
+import Foundation
+import Semantic
+import Visualization
+import Warehouse
+
+/// Days off the norm, trends starting or ending, record weeks.
+struct PatternDetectors {
+    let context: DetectionContext
+
+    /// A daily series to judge: the territory's total, a territory one level down, or a brand.
+    struct Series {
+        var kind: String
+        var name: String
+        /// The member and value that narrow a query to it (none for the territory itself).
+        var filter: (member: String, value: String)?
+        var values: [Double]
+        var window: DayWindow
+    }
+
+    func dailySeries(includeBrands: Bool = true) -> [Series] {
+        let view = context.view
+        var series = [
+            Series(kind: view.territory?.level ?? "Tenant", name: context.scopeName, filter: nil, values: view.netSales, window: view.history)
+        ]
+        for (child, values) in Array(zip(view.children, view.childNetSales)) + Array(zip(view.states, view.stateNetSales)) {
+            series.append(
+                Series(kind: child.level, name: child.name, filter: (DetectionContext.member(forLevel: child.level), child.name),
+                    values: values, window: view.history))
+        }
+        guard includeBrands else { return series }
+        if view.territory == nil {
+            for (index, brand) in view.data.brands.enumerated() {
+                series.append(
+                    Series(kind: "Brand", name: brand, filter: ("Products.brand", brand), values: view.data.brandNetSales[index],
+                        window: view.history))
+            }
+        } else {
+            for brand in view.brandNetSalesRecent {
+                series.append(
+                    Series(kind: "Brand", name: brand.name, filter: ("Products.brand", brand.name), values: brand.values,
+                        window: view.recent))
+            }
+        }
+        return series
+    }
+
+    private func subject(_ series: Series) -> String {
+        series.filter == nil ? context.scopeSubject : "\(series.kind):\(series.name)"
+    }
+
+    // MARK: Unusual day
+
+    /// How far the as-of day lies from its baseline, in (robust) standard deviations, with
+    /// the level expected for its weekday.
+    func deviation(of series: Series) -> (z: Double, expected: Double, actual: Double)? {
+        let settings = context.settings
+        guard let index = series.window.index(of: context.asOf), index >= settings.unusualDayBaselineDays else { return nil }
+        let baselineRange = (index - settings.unusualDayBaselineDays)..<index
+        let baseline = Array(series.values[baselineRange])
+        let weekdays = baselineRange.map { series.window.date(at: $0).isoWeekday - 1 }
+        let factors =
+            settings.weekdaySeasonality
+            ? SeriesStatistics.weekdayFactors(values: baseline, weekdays: weekdays) : [Double](repeating: 1, count: 7)
+        let adjusted = zip(baseline, weekdays).map { $0 / factors[$1] }
+        let center: Double
+        let scale: Double
+        switch settings.unusualDayBaseline {
+        case .robust:
+            center = SeriesStatistics.median(adjusted)
+            scale = SeriesStatistics.scaledMAD(adjusted)
+        case .meanStandardDeviation:
+            center = SeriesStatistics.mean(adjusted)
+            scale = SeriesStatistics.standardDeviation(adjusted)
+        }
+        // A series that is nearly always zero has no scale to judge by.
+        guard center > 0, scale > 0.02 * center else { return nil }
+        let factor = factors[context.asOf.isoWeekday - 1]
+        let actual = series.values[index]
+        return ((actual / factor - center) / scale, center * factor, actual)
+    }
+
+    func unusualDays() -> [Finding] {
+        let settings = context.settings
+        return dailySeries().compactMap { series in
+            guard let (z, expected, actual) = deviation(of: series), abs(z) >= settings.unusualDaySigma else { return nil }
+            let spike = z > 0
+            let weekday = weekdayNames[context.asOf.isoWeekday - 1]
+            let of = series.filter == nil ? "in \(series.name)" : "of \(series.name)"
+            let multiple = expected > 0 ? actual / expected : 0
+            let size =
+                multiple >= 1.5 ? "\(InsightFormat.ratio(multiple)) a usual \(weekday)"
+                : "\(InsightFormat.percent((actual - expected) / max(expected, 1) * 100).dropFirst()) \(spike ? "above" : "below") a usual \(weekday)"
+            let method = settings.unusualDayBaseline == .robust ? "robust standard deviations" : "standard deviations"
+            let from = context.asOf.adding(days: -27)
+            var filters: [(String, String)] = []
+            if let filter = series.filter { filters.append((filter.member, filter.value)) }
+            let start = max(0, series.window.index(of: from) ?? 0)
+            let end = series.window.index(of: context.asOf)!
+            let own = series.filter == nil
+            return Finding(
+                insight: Insight(
+                    context: context, type: .unusualDay, idParts: [series.kind, series.name, context.asOf.description],
+                    subject: subject(series),
+                    title: "Unusual \(spike ? "spike" : "drop") \(of) on \(InsightFormat.day(context.asOf))",
+                    text:
+                        "Net sales \(of) on \(weekday) \(InsightFormat.day(context.asOf)) were \(InsightFormat.money(actual)), \(size) (\(InsightFormat.money(expected))): \(InsightFormat.decimal(abs(z), places: 1)) \(method) \(spike ? "above" : "below") normal.",
+                    tone: spike ? .positive : .negative,
+                    priority: 40 + 8 * min(abs(z) - settings.unusualDaySigma, 5) + (own ? 5 : 0), from: context.asOf,
+                    to: context.asOf,
+                    query: context.dailyQuery(measures: ["Transactions.netSales"], from: from, to: context.asOf, filters: filters),
+                    values: [
+                        .init(name: "net sales on \(context.asOf)", value: actual),
+                        .init(name: "expected for a \(weekday)", value: expected), .init(name: "deviations", value: z),
+                    ],
+                    chart: ChartConfiguration(
+                        type: .line, title: "Daily net sales \(of), last 4 weeks",
+                        labels: (start...end).map { InsightFormat.day(series.window.date(at: $0)) },
+                        datasets: [.init(label: "Net sales", data: (start...end).map { series.values[$0] })]),
+                    followUp: series.filter.map { "net sales by day of \($0.value) last 4 weeks" } ?? "net sales by brand yesterday"),
+                mergeKey: "day:\(subject(series))",
+                clause: "an unusual \(spike ? "spike" : "drop") on \(InsightFormat.day(context.asOf))",
+                signals: [
+                    DetectedSignal(
+                        type: .unusualDay, kind: series.kind, name: series.name, date: context.asOf.description,
+                        direction: spike ? 1 : -1)
+                ])
+        }
+    }
+
+    // MARK: Trends and records
+
+    /// Net sales of whole weeks ending on the as-of day, oldest first.
+    func weeklyTotals(_ series: Series, weeks: Int) -> [Double]? {
+        guard let end = series.window.index(of: context.asOf), end + 1 >= weeks * 7 else { return nil }
+        return (0..<weeks).reversed().map { back in
+            let last = end - 7 * back
+            return series.values[(last - 6)...last].reduce(0, +)
+        }
+    }
+
+    func trendChanges() -> [Finding] {
+        let settings = context.settings
+        let weeks = settings.trendWeeks
+        let threshold = settings.trendWeeklyPercent / 100
+        return dailySeries().compactMap { series -> Finding? in
+            guard let totals = weeklyTotals(series, weeks: 2 * weeks), totals.allSatisfy({ $0 > 0 }) else { return nil }
+            let logs = totals.map { Foundation.log($0) }
+            let recent = SeriesStatistics.linearFit(Array(logs[weeks...]))
+            let prior = SeriesStatistics.linearFit(Array(logs[..<weeks]))
+            let rate = exp(recent.slope) - 1
+            let priorRate = exp(prior.slope) - 1
+            let started = abs(rate) >= threshold && recent.rSquared >= settings.trendMinimumFit && abs(rate - priorRate) >= threshold
+            let ended =
+                !started && abs(priorRate) >= threshold && prior.rSquared >= settings.trendMinimumFit
+                && abs(rate) < threshold / 2 && abs(rate - priorRate) >= threshold
+            guard started || ended else { return nil }
+            let of = series.filter == nil ? "Net sales in \(series.name)" : "\(series.name)"
+            let first = totals[weeks]
+            let last = totals[totals.count - 1]
+            let text: String
+            let title: String
+            if started {
+                title = "\(series.name) \(rate > 0 ? "growing" : "shrinking") \(InsightFormat.percent(abs(rate) * 100).dropFirst()) a week"
+                text =
+                    "\(of) has been \(rate > 0 ? "growing" : "shrinking") \(InsightFormat.percent(abs(rate) * 100).dropFirst()) a week for \(weeks) weeks (\(InsightFormat.money(first)) to \(InsightFormat.money(last)) a week), after \(abs(priorRate) < threshold ? "a flat run" : "\(InsightFormat.percent(priorRate * 100)) a week") before."
+            } else {
+                title = "\(series.name) has levelled off"
+                text =
+                    "\(of) has levelled off at \(InsightFormat.money(last)) a week (\(InsightFormat.percent(rate * 100)) a week over \(weeks) weeks) after \(weeks) weeks of \(InsightFormat.percent(priorRate * 100)) a week."
+            }
+            var filters: [(String, String)] = []
+            if let filter = series.filter { filters.append((filter.member, filter.value)) }
+            let from = context.asOf.adding(days: -(14 * weeks) + 1)
+            let direction = started ? (rate > 0 ? 1 : -1) : (priorRate > 0 ? -1 : 1)
+            return Finding(
+                insight: Insight(
+                    context: context, type: .trendChange, idParts: [series.kind, series.name, started ? "started" : "ended", context.asOf.description],
+                    subject: subject(series), title: title, text: text,
+                    tone: started ? (rate > 0 ? .positive : .negative) : .neutral,
+                    priority: started ? 48 + min(32, 5 * abs(rate) * 100) : 38, from: from, to: context.asOf,
+                    query: context.dailyQuery(measures: ["Transactions.netSales"], from: from, to: context.asOf, granularity: .week, filters: filters),
+                    values: [
+                        .init(name: "weekly change, last \(weeks) weeks (percent)", value: rate * 100),
+                        .init(name: "weekly change, \(weeks) weeks before (percent)", value: priorRate * 100),
+                        .init(name: "net sales, latest week", value: last),
+                    ],
+                    chart: ChartConfiguration(
+                        type: .line, title: "Weekly net sales of \(series.name)",
+                        labels: (0..<totals.count).reversed().map { "to \(InsightFormat.day(context.asOf.adding(days: -7 * $0)))" },
+                        datasets: [.init(label: "Net sales", data: totals)]),
+                    followUp: series.filter.map { "weekly net sales of \($0.value) last 12 weeks" } ?? "net sales by week last 12 weeks"),
+                mergeKey: "trend:\(subject(series))",
+                clause: started ? "a trend of \(InsightFormat.percent(rate * 100)) a week" : "a levelled-off trend",
+                signals: [
+                    DetectedSignal(type: .trendChange, kind: series.kind, name: series.name, date: context.asOf.description, direction: direction)
+                ])
+        }
+    }
+
+    func records() -> [Finding] {
+        let weeks = context.settings.recordWeeks
+        let series = dailySeries(includeBrands: false)[0]
+        let available = min(weeks, (series.window.index(of: context.asOf).map { $0 + 1 } ?? 0) / 7)
+        // Half a year at least, or "best week" means little.
+        guard available >= 26, let totals = weeklyTotals(series, weeks: available), let latest = totals.last else { return [] }
+        let earlier = totals.dropLast()
+        guard let best = earlier.max(), let worst = earlier.min(), latest > best || (latest < worst && latest > 0) else { return [] }
+        let high = latest > best
+        let other = high ? best : worst
+        let otherIndex = earlier.firstIndex(of: other)!
+        let otherEnd = context.asOf.adding(days: -7 * (totals.count - 1 - otherIndex))
+        let change = (latest - other) / other * 100
+        let from = context.asOf.adding(days: -(7 * available) + 1)
+        return [
+            Finding(
+                insight: Insight(
+                    context: context, type: .record, idParts: [high ? "high" : "low", context.asOf.description],
+                    title: "\(high ? "Best" : "Weakest") week in \(available) weeks",
+                    text:
+                        "The week to \(InsightFormat.day(context.asOf)) was \(context.scopeName)'s \(high ? "best" : "weakest") in \(available) weeks: \(InsightFormat.money(latest)) of net sales, \(InsightFormat.percent(abs(change)).dropFirst()) \(high ? "above the previous best" : "below the previous low") (the week to \(InsightFormat.day(otherEnd)))."
+                    ,
+                    tone: high ? .positive : .negative, priority: high ? 55 : 58, from: from, to: context.asOf,
+                    query: context.dailyQuery(measures: ["Transactions.netSales"], from: from, to: context.asOf, granularity: .week),
+                    values: [.init(name: "net sales, latest week", value: latest), .init(name: high ? "previous best week" : "previous lowest week", value: other)],
+                    chart: ChartConfiguration(
+                        type: .line, title: "Weekly net sales, last \(available) weeks",
+                        labels: (0..<totals.count).reversed().map { "to \(InsightFormat.day(context.asOf.adding(days: -7 * $0)))" },
+                        datasets: [.init(label: "Net sales", data: totals)]),
+                    followUp: "net sales by week last 12 weeks"),
+                mergeKey: "change:wow", clause: "its \(high ? "best" : "weakest") week in \(available)", signals: [])
+        ]
+    }
+
+    private let weekdayNames = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+}

@@ -1,0 +1,84 @@
+public import Foundation
+public import Insights
+public import Logging
+public import Semantic
+public import Warehouse
+
+/// Insights for the server, the CLI and the scheduler: each tenant's model and database,
+/// the configured thresholds and recipients, and the digests built from them.
+public struct InsightService: Sendable {
+    let configuration: ConvAIConfiguration
+    let tenants: TenantRouter
+    let catalog: SemanticCatalog
+    let logger: Logger
+
+    /// Makes the service over the configured tenants.
+    public init(configuration: ConvAIConfiguration, tenants: TenantRouter, logger: Logger) throws {
+        self.configuration = configuration
+        self.tenants = tenants
+        self.catalog = SemanticCatalog.load(configuration: configuration, logger: logger)
+        self.logger = logger
+    }
+
+    private func tenantConfiguration(_ tenant: String) throws -> TenantConfiguration {
+        guard let found = configuration.tenants.first(where: { $0.id == tenant }) else {
+            throw WarehouseError(.unknownTenant, "unknown tenant '\(tenant)'")
+        }
+        return found
+    }
+
+    /// The generator of one tenant.
+    public func generator(tenant: String) async throws -> InsightGenerator {
+        let info = try tenantConfiguration(tenant)
+        return InsightGenerator(
+            model: try catalog.dataModel(for: tenant), database: try await tenants.database(for: tenant),
+            tenantName: info.displayName, rowLevelSecurity: configuration.rowLevelSecurity ?? .salesTerritories,
+            settings: configuration.insights.generator)
+    }
+
+    /// `requested`, or the latest day with sales.
+    public func asOf(tenant: String, requested: SQLDate?) async throws -> SQLDate {
+        if let requested { return requested }
+        let database = try await tenants.database(for: tenant)
+        // The latest day with any sales line: days by count, newest first, one row.
+        let query = CubeQuery(
+            measures: ["Transactions.count"],
+            timeDimensions: [.init(dimension: "Transactions.transactionDate", granularity: .day)],
+            order: [.init("Transactions.transactionDate", .desc)], limit: 1)
+        let compiled = try QueryCompiler(model: try catalog.dataModel(for: tenant), dialect: database.dialect)
+            .compile(query, asOf: SQLDate(daysSinceEpoch: 0))
+        let result = try await database.query(compiled.sql, compiled.binds)
+        let column = compiled.columns.firstIndex { if case .timeDimension = $0.kind { true } else { false } } ?? 0
+        switch result.rows.first?[column] {
+        case .date(let date)?: return date
+        case .timestamp(let timestamp)?: return timestamp.date
+        case .string(let text)?: if let date = SQLDate(iso: text.prefix(10)) { return date }
+        default: break
+        }
+        throw WarehouseError(.statementFailed, "tenant '\(tenant)' has no sales yet")
+    }
+
+    /// The hierarchy's recipients plus the configured ones, with their webhooks.
+    public func recipients(tenant: String, asOf: SQLDate) async throws -> [Recipient] {
+        let database = try await tenants.database(for: tenant)
+        var people = try await RecipientDirectory(model: try catalog.dataModel(for: tenant), database: database)
+            .recipients(asOf: asOf)
+        let settings = configuration.insights
+        for index in people.indices {
+            people[index].webhooks = settings.webhooks(for: people[index], tenant: tenant)
+        }
+        people += settings.recipients(tenant: tenant)
+        return people
+    }
+
+    /// Each recipient's digest as of `asOf`.
+    public func digests(tenant: String, recipients: [Recipient], asOf: SQLDate) async throws -> [Digest] {
+        let generator = try await generator(tenant: tenant)
+        let insights = try await generator.insights(for: recipients, asOf: asOf)
+        return recipients.map { recipient in
+            Digest(
+                tenant: tenant, tenantName: generator.tenantName, recipient: recipient, asOf: asOf.description,
+                insights: insights[recipient.id] ?? [])
+        }
+    }
+}
