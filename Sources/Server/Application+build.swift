@@ -88,6 +88,10 @@ public func buildApplication(
         tracker: usage,
         llmProviders: llmProviders ?? ConversationService.llmProviders(configuration: configuration, logger: logger))
     AskController(service: conversation, access: access, logger: logger).register(on: router)
+    InsightsController(
+        service: try InsightService(configuration: configuration, tenants: tenants, logger: logger, semantic: semantic),
+        access: access, cache: InsightCache()
+    ).register(on: router)
     return Application(
         router: router,
         configuration: .init(

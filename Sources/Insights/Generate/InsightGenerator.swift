@@ -33,8 +33,28 @@ public struct InsightGenerator: Sendable {
 
     /// Each recipient's ranked insights (by ``Recipient/id``) with data up to `asOf`.
     public func insights(for recipients: [Recipient], asOf: SQLDate) async throws -> [String: [Insight]] {
+        try await run(for: recipients, asOf: asOf).insights
+    }
+
+    /// One run's insights and where its time went.
+    public struct Run: Sendable {
+        /// Each recipient's ranked insights, by ``Recipient/id``.
+        public var insights: [String: [Insight]]
+        /// Reading the data.
+        public var readTime: Duration
+        /// Judging every territory.
+        public var detectTime: Duration
+        /// Distinct territories judged.
+        public var territories: Int
+    }
+
+    /// ``insights(for:asOf:)`` with timings.
+    public func run(for recipients: [Recipient], asOf: SQLDate) async throws -> Run {
+        let clock = ContinuousClock()
+        let started = clock.now
         let data = try await InsightDataset.fetch(
             model: model, database: database, asOf: asOf, windows: .digest(asOf: asOf, settings: settings))
+        let read = clock.now
         var byTerritory: [RecipientTerritory?: [Insight]] = [:]
         var result: [String: [Insight]] = [:]
         for recipient in recipients {
@@ -47,7 +67,7 @@ public struct InsightGenerator: Sendable {
             byTerritory[recipient.territory] = ranked
             result[recipient.id] = ranked
         }
-        return result
+        return Run(insights: result, readTime: read - started, detectTime: clock.now - read, territories: byTerritory.count)
     }
 
     /// The ranked insights of one territory (`nil`: the whole tenant).

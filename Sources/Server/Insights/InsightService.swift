@@ -13,10 +13,10 @@ public struct InsightService: Sendable {
     let logger: Logger
 
     /// Makes the service over the configured tenants.
-    public init(configuration: ConvAIConfiguration, tenants: TenantRouter, logger: Logger) throws {
+    public init(configuration: ConvAIConfiguration, tenants: TenantRouter, logger: Logger, semantic: SemanticCatalog? = nil) throws {
         self.configuration = configuration
         self.tenants = tenants
-        self.catalog = SemanticCatalog.load(configuration: configuration, logger: logger)
+        self.catalog = semantic ?? SemanticCatalog.load(configuration: configuration, logger: logger)
         self.logger = logger
     }
 

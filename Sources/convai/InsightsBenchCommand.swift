@@ -1,0 +1,124 @@
+import ArgumentParser
+import Foundation
+import Insights
+import Logging
+import SampleData
+import Semantic
+import Server
+import Transform
+import Warehouse
+
+struct InsightsBenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "insights",
+        abstract: "Time every recipient's insights for one tenant (scale 1, and a scale 10 copy), and all tenants' digests.",
+        discussion: """
+            Baseline: the same recipients judged one at a time, each reading the data itself (what a
+            per-user generator does). Reported: median of --repeat runs after one warm-up.
+            """)
+
+    @OptionGroup var options: GlobalOptions
+
+    @Option(help: "The tenant timed per recipient (seeded and transformed).")
+    var tenant = "itc"
+
+    @Option(name: .customLong("repeat"), help: "Timed runs per measurement.")
+    var repeat_ = 5
+
+    @Option(help: "Also seed a copy of the tenant at this scale into a temporary DuckDB file and time it (0 = skip).")
+    var largeScale = 10.0
+
+    func run() async throws {
+        let logger = options.makeLogger()
+        let configuration = try options.loadConfiguration()
+        let router = TenantRouter(tenants: configuration.tenants, logger: logger)
+        let service = try InsightService(configuration: configuration, tenants: router, logger: logger)
+        print("insights benchmark: median of \(repeat_) runs after a warm-up")
+
+        let asOf = try await service.asOf(tenant: tenant, requested: nil)
+        let recipients = try await service.recipients(tenant: tenant, asOf: asOf)
+        let generator = try await service.generator(tenant: tenant)
+        let (all, split) = try await time { try await generator.run(for: recipients, asOf: asOf) }
+        print(
+            "  \(tenant) scale 1, \(recipients.count) recipients (\(split.territories) territories), as of \(asOf):")
+        print("    all recipients, one read           \(ms(all))   (read \(ms(split.readTime)), judge \(ms(split.detectTime)))")
+        let sample = Array(recipients.prefix(8))
+        let (oneByOne, _) = try await time {
+            for recipient in sample { _ = try await generator.run(for: [recipient], asOf: asOf) }
+        }
+        let perRecipient = oneByOne / sample.count
+        print("    baseline: one recipient at a time  \(ms(perRecipient)) each, \(ms(perRecipient * recipients.count)) for all")
+        print("    speed-up                           \(String(format: "%.1f", (perRecipient * recipients.count) / all))x")
+
+        var digestTotal = Duration.zero
+        let (everyone, _) = try await time {
+            for tenant in configuration.tenants.map(\.id) {
+                let day = try await service.asOf(tenant: tenant, requested: nil)
+                let people = try await service.recipients(tenant: tenant, asOf: day)
+                _ = try await service.digests(tenant: tenant, recipients: people, asOf: day)
+            }
+        }
+        digestTotal = everyone
+        print("  all \(configuration.tenants.count) tenants' digests (generate + render HTML and text)  \(ms(digestTotal))")
+
+        if largeScale > 0 {
+            try await large(configuration: configuration, logger: logger)
+        }
+        await router.closeAll()
+    }
+
+    private func large(configuration: ConvAIConfiguration, logger: Logger) async throws {
+        guard let sampleTenant = SampleTenant(rawValue: tenant) else { return }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("convai-insights-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("\(tenant).duckdb").path
+        let database = try DuckDBDatabase(configuration: .init(path: path))
+        let root = URL(fileURLWithPath: configuration.root)
+        progress("seeding \(tenant) at scale \(largeScale) into \(path) (a minute or two)")
+        _ = try await MigrationRunner(
+            database: database, migrations: try Migration.load(from: configuration.databaseFolder, dialect: .duckdb), logger: logger
+        ).run()
+        let options = SeedOptions(tenant: sampleTenant, endDate: SQLDate.todayUTC().adding(days: -1), scale: largeScale)
+        _ = try await SampleDataGenerator(options: options).seed(into: database)
+        progress("transforming")
+        let report = try await TransformRunner(
+            project: try DbtProject.load(from: root.appendingPathComponent("transform")), database: database, logger: logger
+        ).run(.init(runTests: false))
+        guard report.succeeded else { throw ValidationError("transform failed: \(report.summary)") }
+        var large = configuration
+        large.tenants = configuration.tenants.map { tenant in
+            guard tenant.id == self.tenant else { return tenant }
+            var copy = tenant
+            copy.database = .init(engine: .duckdb, path: path)
+            return copy
+        }
+        try await database.close()
+        let router = TenantRouter(tenants: large.tenants, logger: logger)
+        let service = try InsightService(configuration: large, tenants: router, logger: logger)
+        let asOf = try await service.asOf(tenant: tenant, requested: nil)
+        let recipients = try await service.recipients(tenant: tenant, asOf: asOf)
+        let generator = try await service.generator(tenant: tenant)
+        let (all, split) = try await time { try await generator.run(for: recipients, asOf: asOf) }
+        print("  \(tenant) scale \(largeScale), \(recipients.count) recipients:")
+        print("    all recipients, one read           \(ms(all))   (read \(ms(split.readTime)), judge \(ms(split.detectTime)))")
+        await router.closeAll()
+    }
+
+    /// The median of `repeat_` runs after one warm-up, and the last run's result.
+    private func time<T>(_ body: () async throws -> T) async throws -> (Duration, T) {
+        var result = try await body()
+        var samples: [Duration] = []
+        for _ in 0..<repeat_ {
+            let started = ContinuousClock.now
+            result = try await body()
+            samples.append(ContinuousClock.now - started)
+        }
+        return (samples.sorted()[samples.count / 2], result)
+    }
+
+    private func ms(_ duration: Duration) -> String {
+        let value = Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+        return String(format: "%8.1f ms", value)
+    }
+}
