@@ -28,6 +28,7 @@ actor FakeDeliveryJobs: InsightDeliveryJobs {
     private var failures: [String: Int] = [:]
     private var watermarks: [String: String] = [:]
     private var alertInsights: [String: [String]] = [:]
+    private var brokenTenants: Set<String> = []
     private let maxDelayMicroseconds: Int
 
     private(set) var sent: [Sent] = []
@@ -47,6 +48,10 @@ actor FakeDeliveryJobs: InsightDeliveryJobs {
     func fail(_ recipient: String, times: Int = .max) { failures[recipient] = times }
     func setWatermark(_ watermark: String, tenant: String) { watermarks[tenant] = watermark }
     func setAlerts(_ insightIDs: [String], tenant: String) { alertInsights[tenant] = insightIDs }
+    /// Makes `recipients(tenant:)` and `dataWatermark(tenant:)` throw for the tenant.
+    func breakTenant(_ tenant: String, _ broken: Bool = true) {
+        if broken { brokenTenants.insert(tenant) } else { brokenTenants.remove(tenant) }
+    }
 
     /// How many times each (tenant, recipient, asOf) was sent.
     var sendCounts: [Sent: Int] { sent.reduce(into: [:]) { $0[$1, default: 0] += 1 } }
@@ -59,6 +64,7 @@ actor FakeDeliveryJobs: InsightDeliveryJobs {
 
     func recipients(tenant: String) async throws -> [Recipient] {
         await pause()
+        if brokenTenants.contains(tenant) { throw Failure() }
         return recipientsByTenant[tenant] ?? []
     }
 
@@ -83,6 +89,7 @@ actor FakeDeliveryJobs: InsightDeliveryJobs {
     func dataWatermark(tenant: String) async throws -> String {
         watermarkReads += 1
         await pause()
+        if brokenTenants.contains(tenant) { throw Failure() }
         return watermarks[tenant] ?? "initial"
     }
 
@@ -120,6 +127,35 @@ final class TestClock: Sendable {
     func set(_ date: Date) { now.withLock { $0 = date } }
     func advance(minutes: Double) { now.withLock { $0 = $0.addingTimeInterval(minutes * 60) } }
     var function: @Sendable () -> Date { { self.date } }
+}
+
+/// Keeps every log entry, for checking metadata.
+struct RecordingLogHandler: LogHandler {
+    struct Entry: Sendable {
+        var level: Logger.Level
+        var message: String
+        var metadata: [String: String]
+    }
+
+    final class Store: Sendable {
+        private let entries = Mutex<[Entry]>([])
+        func append(_ entry: Entry) { entries.withLock { $0.append(entry) } }
+        var all: [Entry] { entries.withLock { $0 } }
+    }
+
+    let store: Store
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        let merged = metadata.merging(event.metadata ?? [:]) { $1 }
+        store.append(Entry(level: event.level, message: "\(event.message)", metadata: merged.mapValues { "\($0)" }))
+    }
 }
 
 enum Fixture {

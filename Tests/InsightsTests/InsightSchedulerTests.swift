@@ -1,5 +1,6 @@
 import Foundation
 import Insights
+import Logging
 import Testing
 
 @Suite("InsightScheduler")
@@ -164,6 +165,39 @@ struct InsightSchedulerTests {
             #expect(Set(await jobs.sent) == Self.sent("itc", asOf: "2026-12-06"))
             #expect(await jobs.sendCounts.values.allSatisfy { $0 == 1 })
             #expect(await jobs.digestCalls == 2)
+        }
+    }
+
+    @Test("a tenant whose jobs throw is logged with its metadata and retried; the other tenants go on")
+    func jobErrors() async throws {
+        try await Fixture.withSQLiteLog { log, _ in
+            let jobs = FakeDeliveryJobs(recipients: ["itc": Self.people, "acme": Self.people])
+            await jobs.breakTenant("acme")
+            await jobs.fail("E1")
+            let store = RecordingLogHandler.Store()
+            let logger = Logger(label: "test", factory: { _ in RecordingLogHandler(store: store) })
+            let newYork = try InsightSchedule(tenant: "acme", timeZone: "America/New_York", alertIntervalMinutes: 15)
+            let clock = TestClock(Fixture.utc("2026-12-07T12:00:00Z"))
+            let scheduler = InsightScheduler(
+                schedules: [try Self.kolkata(), newYork], jobs: jobs, log: log, clock: clock.function, instanceID: "t",
+                logger: logger)
+            await scheduler.tick()
+            #expect(Set(await jobs.sent.map(\.tenant)) == ["itc"])
+            #expect(await jobs.sent.count == 2)
+            let entries = store.all
+            #expect(entries.contains { $0.metadata["tenant.id"] == "acme" && $0.metadata["insights.kind"] == "digest" })
+            #expect(entries.contains { $0.metadata["tenant.id"] == "acme" && $0.metadata["insights.kind"] == "alert" })
+            #expect(
+                entries.contains {
+                    $0.metadata["tenant.id"] == "itc" && $0.metadata["insights.kind"] == "digest"
+                        && $0.metadata["insights.recipient"] == "E1"
+                })
+
+            await jobs.breakTenant("acme", false)
+            clock.advance(minutes: 20)
+            await scheduler.tick()
+            #expect(await jobs.sendCounts[FakeDeliveryJobs.Sent(tenant: "acme", recipient: "E2", asOf: "2026-12-06")] == 1)
+            #expect(await jobs.alertCalls == 1)
         }
     }
 

@@ -15,8 +15,9 @@ import Warehouse
 /// transport and exactly-once in the log. Failed deliveries are retried on later ticks
 /// with exponential back-off, at most ``DeliveryLog/maxAttempts`` times.
 ///
-/// Job errors never end the scheduler: they are logged (`tenant.id`, `insights.kind`,
-/// `insights.recipient`) and the next tick tries again.
+/// Job errors never end the scheduler: they are logged at info (a library does not decide
+/// what is an error for the operator) with `tenant.id`, `insights.kind` and
+/// `insights.recipient` in the metadata, and the next tick tries again.
 public final class InsightScheduler: Sendable {
     /// The schedules, one per tenant.
     public let schedules: [InsightSchedule]
@@ -101,7 +102,7 @@ public final class InsightScheduler: Sendable {
         do {
             runs = try await log.runDates(tenant: schedule.tenant)
         } catch {
-            logger.error(
+            logger.info(
                 "insight delivery log unreadable",
                 metadata: ["tenant.id": "\(schedule.tenant)", "insights.kind": "digest", "error": "\(error)"])
             return
@@ -125,7 +126,7 @@ public final class InsightScheduler: Sendable {
                 do {
                     try await digests(schedule, day: day)
                 } catch {
-                    logger.error(
+                    logger.info(
                         "insight digests failed",
                         metadata: [
                             "tenant.id": "\(schedule.tenant)", "insights.kind": "digest",
@@ -191,7 +192,7 @@ public final class InsightScheduler: Sendable {
         do {
             digests = try await jobs.digests(tenant: tenant, recipients: claimed, asOf: day.adding(days: -1))
         } catch {
-            logger.error(
+            logger.info(
                 "insight digest generation failed",
                 metadata: [
                     "tenant.id": "\(tenant)", "insights.kind": "digest", "insights.period": "\(period)",
@@ -209,7 +210,7 @@ public final class InsightScheduler: Sendable {
                 do {
                     try await jobs.send(digest)
                 } catch {
-                    logger.warning(
+                    logger.info(
                         "insight digest not sent",
                         metadata: [
                             "tenant.id": "\(tenant)", "insights.kind": "digest", "insights.recipient": "\(recipient.id)",
@@ -220,7 +221,7 @@ public final class InsightScheduler: Sendable {
                 }
             }
             if try await !log.markDelivered(key(recipient.id), owner: instanceID, now: clock()) {
-                logger.warning(
+                logger.info(
                     "insight digest sent after its claim expired; it may have gone out twice",
                     metadata: [
                         "tenant.id": "\(tenant)", "insights.kind": "digest", "insights.recipient": "\(recipient.id)",
@@ -259,7 +260,7 @@ public final class InsightScheduler: Sendable {
                 try await log.markWatermarkChecked(tenant: tenant, at: now)
             }
         } catch {
-            logger.error(
+            logger.info(
                 "insight alerts failed", metadata: ["tenant.id": "\(tenant)", "insights.kind": "alert", "error": "\(error)"])
         }
     }
@@ -275,7 +276,7 @@ public final class InsightScheduler: Sendable {
         do {
             try await jobs.push(alert)
         } catch {
-            logger.warning(
+            logger.info(
                 "insight alert not pushed",
                 metadata: [
                     "tenant.id": "\(alert.tenant)", "insights.kind": "alert", "insights.recipient": "\(alert.recipient.id)",
@@ -292,12 +293,18 @@ public final class InsightScheduler: Sendable {
     /// Records a failed attempt with exponential back-off; true when it failed for good.
     @discardableResult
     private func fail(_ key: DeliveryKey, error: any Error) async throws -> Bool {
+        // A job interrupted by shutdown did not fail: the claim is handed back at once and
+        // no attempt is counted.
+        if Task.isCancelled {
+            _ = try? await log.release(key, owner: instanceID, until: clock())
+            return false
+        }
         let attempts = try await log.record(key)?.attempts ?? 0
         let delay = min(seconds(retryBackoff) * pow(2, Double(min(attempts, 20))), 86_400)
         let after = try await log.markFailed(
             key, owner: instanceID, error: String(describing: error), retryAt: clock().addingTimeInterval(delay))
         guard let after, after >= log.maxAttempts else { return false }
-        logger.error(
+        logger.info(
             "insight delivery failed for good",
             metadata: [
                 "tenant.id": "\(key.tenant)", "insights.kind": "\(key.kind)", "insights.recipient": "\(key.recipientID)",
