@@ -42,8 +42,18 @@ struct InsightSchedulerPostgresTests {
     @Test("two instances, each with its own connection pool, send each digest and alert exactly once")
     func exactlyOnce() async throws {
         try await InsightsPostgresServer.withDatabase { database, settings in
-            let first = try await DeliveryLog.postgres(database, logger: Fixture.logger)
-            let second = try await DeliveryLog.postgres(try PostgresDatabase(configuration: settings), logger: Fixture.logger)
+            // Both instances start at once, racing to create the tables.
+            let otherPool = try PostgresDatabase(configuration: settings)
+            async let firstLog = DeliveryLog.postgres(database, logger: Fixture.logger)
+            async let secondLog = DeliveryLog.postgres(otherPool, logger: Fixture.logger)
+            let first: DeliveryLog
+            let second: DeliveryLog
+            do {
+                (first, second) = try await (firstLog, secondLog)
+            } catch {
+                try? await otherPool.close()
+                throw error
+            }
             do {
                 try await ExactlyOnce.check(logs: (first, second))
             } catch {

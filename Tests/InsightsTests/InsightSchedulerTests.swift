@@ -80,6 +80,18 @@ struct InsightSchedulerTests {
         }
     }
 
+    @Test("a disabled tenant gets nothing")
+    func disabled() async throws {
+        try await Fixture.withSQLiteLog { log, _ in
+            let jobs = FakeDeliveryJobs(recipients: ["itc": Self.people])
+            let schedule = try InsightSchedule(tenant: "itc", timeZone: "Asia/Kolkata", enabled: false)
+            let clock = TestClock(Fixture.utc("2026-12-07T02:00:00Z"))
+            await Self.scheduler([schedule], jobs: jobs, log: log, clock: clock).tick()
+            #expect(await jobs.sent.isEmpty)
+            #expect(await jobs.watermarkReads == 0)
+        }
+    }
+
     @Test("a restarted scheduler over the same SQLite file sends nothing again")
     func restart() async throws {
         try await Fixture.withSQLiteLog { log, path in

@@ -51,7 +51,14 @@ public final class DeliveryLog: Sendable {
         -> DeliveryLog
     {
         let log = DeliveryLog(database: database, maxAttempts: maxAttempts, logger: logger)
-        try await log.createSchema()
+        do {
+            try await log.createSchema()
+        } catch {
+            // Instances starting together race on CREATE TABLE IF NOT EXISTS (PostgreSQL
+            // checks the catalog before it locks it); the loser finds the tables on a retry.
+            try await Task.sleep(for: .milliseconds(100))
+            try await log.createSchema()
+        }
         return log
     }
 
