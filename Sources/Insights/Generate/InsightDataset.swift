@@ -51,7 +51,7 @@ struct InsightDataset: Sendable {
             Windows(
                 history: DayWindow(days: max(settings.recordWeeks, 2 * settings.trendWeeks + 1) * 7 + 7, endingOn: asOf),
                 recent: DayWindow(days: max(63, settings.unusualDayBaselineDays + 7), endingOn: asOf),
-                outlets: DayWindow(days: 56 + 7 * 6, endingOn: asOf),
+                outlets: DayWindow(days: 180 + 7 * 10, endingOn: asOf),
                 accounts: DayWindow(days: 7 * (settings.stockBuildUpWeeks + 4), endingOn: asOf))
         }
 
@@ -108,24 +108,23 @@ extension InsightDataset {
         async let cityBrandDaily = reader.rows(
             measures: ["Transactions.netSales"], dimensions: ["Customers.city", "Products.brand"],
             day: "Transactions.transactionDate", window: windows.recent)
-        async let cityAccountDaily = reader.rows(
-            measures: ["Transactions.netSales"], dimensions: ["Customers.city", "Accounts.accountId"],
-            day: "Transactions.transactionDate", window: windows.recent)
         async let accountList = reader.rows(
             measures: [], dimensions: ["Accounts.accountId", "Accounts.accountName", "Accounts.city", "Accounts.state",
                 "Accounts.zone"], day: nil, window: nil)
         async let outletList = reader.rows(
             measures: [], dimensions: ["Customers.customerId", "Customers.customerName", "Customers.customerType",
                 "Customers.city", "Customers.state", "Customers.zone", "Customers.onboardedDate"], day: nil, window: nil)
+        // One read of outlet, distributor and day serves the outlets' buying days, each
+        // city's sales by distributor and the distributors' secondary quantity.
+        let outletAccountWindow = DayWindow(
+            start: min(windows.outlets.start, windows.recent.start, windows.accounts.start), end: asOf)
         async let outletDaily = reader.rows(
-            measures: ["Transactions.netSales"], dimensions: ["Customers.customerId"],
-            day: "Transactions.transactionDate", window: windows.outlets)
+            measures: ["Transactions.netSales", "Transactions.totalQuantity"],
+            dimensions: ["Customers.customerId", "Accounts.accountId"],
+            day: "Transactions.transactionDate", window: outletAccountWindow)
         async let primaryDaily = reader.rows(
             measures: ["PrimarySales.totalQuantity"], dimensions: ["Accounts.accountId"],
             day: "PrimarySales.invoiceDate", window: windows.accounts)
-        async let secondaryDaily = reader.rows(
-            measures: ["Transactions.totalQuantity"], dimensions: ["Accounts.accountId"],
-            day: "Transactions.transactionDate", window: windows.accounts)
 
         var data = InsightDataset(asOf: asOf, windows: windows)
         let history = windows.history
@@ -160,23 +159,12 @@ extension InsightDataset {
             }
             data.cityBrandNetSales[city][brand][day] += row.number(0)
         }
-        data.cityAccountNetSales = Array(repeating: [:], count: data.cities.count)
-        for row in try await cityAccountDaily {
-            guard let day = recent.index(of: row.date), let city = data.cityIndex[row.text(0)],
-                let account = data.accountIndex[row.integer(1)]
-            else { continue }
-            data.cityAccountNetSales[city][account, default: [Double](repeating: 0, count: recent.count)][day] += row.number(0)
-        }
         let accountDays = windows.accounts
         data.primaryQuantity = Array(repeating: [Double](repeating: 0, count: accountDays.count), count: data.accounts.count)
         data.secondaryQuantity = data.primaryQuantity
         for row in try await primaryDaily {
             guard let day = accountDays.index(of: row.date), let account = data.accountIndex[row.integer(0)] else { continue }
             data.primaryQuantity[account][day] += row.number(0)
-        }
-        for row in try await secondaryDaily {
-            guard let day = accountDays.index(of: row.date), let account = data.accountIndex[row.integer(0)] else { continue }
-            data.secondaryQuantity[account][day] += row.number(0)
         }
         var outletIndex: [Int64: Int] = [:]
         for row in try await outletList {
@@ -186,12 +174,32 @@ extension InsightDataset {
                 Outlet(id: row.integer(0), name: row.text(1), channel: row.text(2), city: city, onboarded: row.dateValue(6)))
         }
         data.purchases = Array(repeating: [], count: data.outlets.count)
+        data.cityAccountNetSales = Array(repeating: [:], count: data.cities.count)
         let outletDays = windows.outlets
         for row in try await outletDaily {
-            guard let day = outletDays.index(of: row.date), let outlet = outletIndex[row.integer(0)] else { continue }
-            data.purchases[outlet].append(Purchase(day: day, netSales: row.number(0)))
+            guard let outlet = outletIndex[row.integer(0)] else { continue }
+            let netSales = row.number(0)
+            if let day = outletDays.index(of: row.date) { data.purchases[outlet].append(Purchase(day: day, netSales: netSales)) }
+            guard let account = data.accountIndex[row.integer(1)] else { continue }
+            if let day = recent.index(of: row.date) {
+                let city = data.outlets[outlet].city
+                data.cityAccountNetSales[city][account, default: [Double](repeating: 0, count: recent.count)][day] += netSales
+            }
+            if let day = accountDays.index(of: row.date) { data.secondaryQuantity[account][day] += row.number(1) }
         }
-        for index in data.purchases.indices { data.purchases[index].sort { $0.day < $1.day } }
+        for index in data.purchases.indices {
+            data.purchases[index].sort { $0.day < $1.day }
+            // An outlet served by two distributors on one day bought on one day.
+            var merged: [Purchase] = []
+            for purchase in data.purchases[index] {
+                if let last = merged.last, last.day == purchase.day {
+                    merged[merged.count - 1].netSales += purchase.netSales
+                } else {
+                    merged.append(purchase)
+                }
+            }
+            data.purchases[index] = merged
+        }
         return data
     }
 
@@ -233,19 +241,17 @@ private struct Reader: Sendable {
     }
 
     func rows(measures: [String], dimensions: [String], day: String?, window: DayWindow?) async throws -> [Row] {
-        var query = CubeQuery(measures: measures, dimensions: dimensions, limit: InsightDataset.maximumRows)
+        // The day is read as a plain dimension filtered by inDateRange, not as a time
+        // dimension with a day granularity: grouping by the stored date skips a date_trunc
+        // per row and the ordering, which the reads do not need (a third of their time).
+        var query = CubeQuery(measures: measures, dimensions: dimensions + (day.map { [$0] } ?? []), order: [], limit: InsightDataset.maximumRows)
         if let day, let window {
-            query.timeDimensions = [
-                .init(dimension: day, granularity: .day,
-                    dateRange: .absolute(window.start.description, window.end.description))
-            ]
+            query.filters = [.member(day, .inDateRange, [window.start.description, window.end.description])]
         }
         let compiled = try compiler.compile(query, asOf: asOf)
         let result = try await database.query(compiled.sql, compiled.binds)
-        // Compiled columns follow the query: dimensions, then time dimensions, then measures.
-        let positions = (dimensions + (day.map { ["\($0).day"] } ?? []) + measures).map { member in
-            compiled.columns.firstIndex { $0.member == member || "\($0.member).day" == member } ?? -1
-        }
+        let members = dimensions + (day.map { [$0] } ?? []) + measures
+        let positions = members.map { member in compiled.columns.firstIndex { $0.member == member } ?? -1 }
         guard !positions.contains(-1) else {
             throw SemanticError(.invalidQuery, "the insight read of \(measures + dimensions) lost a column")
         }

@@ -37,8 +37,9 @@ public struct InsightSettings: Codable, Sendable, Hashable {
     /// An outlet is regular with at least this many buying days in the 8 weeks before its
     /// last purchase.
     public var lapseMinimumPurchaseDays: Int
-    /// …and lapsed after this many days without a purchase (or three of its usual gaps,
-    /// whichever is longer).
+    /// …and lapsed after this many days without a purchase, or three of its usual gaps, or
+    /// twice its longest gap of the half year before, whichever is longest (outlets pause for
+    /// weeks now and then; a lapse is a silence longer than any before).
     public var lapseDays: Int
     /// Concentration risk: the top five outlets carrying at least this share (0…1) of a
     /// territory's net sales over four weeks…
@@ -52,15 +53,15 @@ public struct InsightSettings: Codable, Sendable, Hashable {
     public var stockBuildUpRatio: Double
 
     /// The defaults: five insights, 2 sigma (median/MAD) with weekday seasonality, 3 % change,
-    /// trends of 3 % a week over six weeks fitting R² ≥ 0.8, outlets with 8 buying days in
-    /// 8 weeks lapsed after 14 days (or longer gaps), top-five outlets over 35 %, a distributor
-    /// over 60 %, primary 1.8× secondary over four weeks.
+    /// trends of 3 % a week over six weeks fitting R² ≥ 0.85, outlets with 8 buying days in
+    /// 8 weeks lapsed after 21 days (or longer gaps), top-five outlets over 35 %, a distributor
+    /// over 60 %, primary 2× secondary over four weeks.
     public init(
         topN: Int = 5, maximumPerType: Int = 2, unusualDaySigma: Double = 2, unusualDayBaseline: Baseline = .robust,
         unusualDayBaselineDays: Int = 56, weekdaySeasonality: Bool = true, minimumChangePercent: Double = 3,
-        trendWeeks: Int = 6, trendWeeklyPercent: Double = 3, trendMinimumFit: Double = 0.8, recordWeeks: Int = 52,
-        lapseMinimumPurchaseDays: Int = 8, lapseDays: Int = 14, outletConcentrationShare: Double = 0.35,
-        distributorConcentrationShare: Double = 0.6, stockBuildUpWeeks: Int = 4, stockBuildUpRatio: Double = 1.8
+        trendWeeks: Int = 6, trendWeeklyPercent: Double = 3, trendMinimumFit: Double = 0.85, recordWeeks: Int = 52,
+        lapseMinimumPurchaseDays: Int = 8, lapseDays: Int = 21, outletConcentrationShare: Double = 0.35,
+        distributorConcentrationShare: Double = 0.6, stockBuildUpWeeks: Int = 4, stockBuildUpRatio: Double = 2.0
     ) {
         self.topN = topN
         self.maximumPerType = maximumPerType
