@@ -37,7 +37,7 @@ struct InsightsCommand: AsyncParsableCommand {
     @Option(help: "Run the detectors on every day of the data and compare with this planted.json (recall and false alarms).")
     var backtest: String?
 
-    @Option(help: "With --backtest: the first day judged (default: 120 days after the first day of data).")
+    @Option(help: "With --backtest: the first day judged (default: 63 days after the first day of data, when eight weeks of baseline exist).")
     var from: String?
 
     func validate() throws {
@@ -73,7 +73,7 @@ struct InsightsCommand: AsyncParsableCommand {
             let first = SQLDate(iso: planted.startDate)!
             let started = ContinuousClock.now
             let result = try await generator.backtest(
-                from: from.flatMap { SQLDate(iso: $0) } ?? first.adding(days: 120), to: day, historyStart: first)
+                from: from.flatMap { SQLDate(iso: $0) } ?? first.adding(days: 63), to: day, historyStart: first)
             let check = PlantedSignalCheck(backtest: result, planted: planted)
             if json {
                 let encoder = JSONEncoder()

@@ -149,7 +149,9 @@ struct PatternDetectors {
             let prior = SeriesStatistics.linearFit(Array(logs[..<weeks]))
             let rate = exp(recent.slope) - 1
             let priorRate = exp(prior.slope) - 1
-            let started = abs(rate) >= threshold && recent.rSquared >= settings.trendMinimumFit && abs(rate - priorRate) >= threshold
+            // A trend whose start falls inside the earlier window leaves it half as steep: a change
+            // of half the threshold already tells a new trend from one that has run all along.
+            let started = abs(rate) >= threshold && recent.rSquared >= settings.trendMinimumFit && abs(rate - priorRate) >= threshold / 2
             let ended =
                 !started && abs(priorRate) >= threshold && prior.rSquared >= settings.trendMinimumFit
                 && abs(rate) < threshold / 2 && abs(rate - priorRate) >= threshold
