@@ -247,7 +247,6 @@ let package = Package(
         .testTarget(
             name: "ConvAICommandTests",
             dependencies: [
-                "SampleData",
                 "convai", "Server", "Warehouse", .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
