@@ -1,0 +1,36 @@
+/// Numbers as an Indian reader writes them: lakh and crore grouping (`12,34,567`), whole
+/// numbers from 100 up, at most two decimals below. One function, so the e-mail, its
+/// plain-text twin and the chat messages agree.
+enum NumberFormatting {
+    static func format(_ value: Double?) -> String {
+        guard let value, value.isFinite else { return "–" }
+        let sign = value < 0 ? "-" : ""
+        let magnitude = abs(value)
+        if magnitude >= 100 {
+            return sign + grouped(UInt64(magnitude.rounded()))
+        }
+        let hundredths = UInt64((magnitude * 100).rounded())
+        let whole = hundredths / 100, fraction = hundredths % 100
+        if hundredths == 0 { return "0" }
+        var text = grouped(whole)
+        if fraction != 0 {
+            var digits = fraction < 10 ? "0\(fraction)" : "\(fraction)"
+            if digits.hasSuffix("0") { digits.removeLast() }
+            text += "." + digits
+        }
+        return sign + text
+    }
+
+    /// `1234567` → `12,34,567`.
+    static func grouped(_ value: UInt64) -> String {
+        var digits = String(value)
+        guard digits.count > 3 else { return digits }
+        var groups = [String(digits.suffix(3))]
+        digits.removeLast(3)
+        while !digits.isEmpty {
+            groups.insert(String(digits.suffix(2)), at: 0)
+            digits.removeLast(min(2, digits.count))
+        }
+        return groups.joined(separator: ",")
+    }
+}

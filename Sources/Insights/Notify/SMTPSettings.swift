@@ -1,0 +1,81 @@
+/// How ConvAI reaches its outgoing mail server.
+///
+/// Verification of the server's certificate is always on; `caCertificateFile` only adds a
+/// trust root (a company CA, or the tests' self-signed certificate).
+public struct SMTPSettings: Sendable, Hashable, CustomStringConvertible {
+    /// How the connection is protected.
+    public struct Security: Sendable, Hashable, CustomStringConvertible {
+        let raw: String
+
+        /// Plain connection upgraded with STARTTLS before anything else (port 587); the
+        /// client refuses to go on when the server does not offer it.
+        public static let startTLS = Security(raw: "starttls")
+        /// TLS from the first byte (port 465).
+        public static let implicitTLS = Security(raw: "tls")
+        /// No TLS at all; allowed only for a server on the loopback interface.
+        public static let plain = Security(raw: "plain")
+
+        /// `starttls`, `tls` or `plain`.
+        public var description: String { raw }
+    }
+
+    /// The server's host name or IP address.
+    public var host: String
+    /// The server's port.
+    public var port: Int
+    /// How the connection is protected.
+    public var security: Security
+    /// The user to authenticate as; `nil` sends no AUTH.
+    public var username: String?
+    /// The password; never logged or shown.
+    public var password: String?
+    /// The envelope sender and `From:` address.
+    public var fromAddress: String
+    /// The `From:` display name.
+    public var fromName: String
+    /// The name given in EHLO.
+    public var heloName: String
+    /// The limit for connecting and for each command's reply.
+    public var timeoutSeconds: Double
+    /// A PEM file with an extra trust root, added to the system's.
+    public var caCertificateFile: String?
+
+    /// Makes settings; STARTTLS on port 587 unless told otherwise.
+    public init(
+        host: String, port: Int = 587, security: Security = .startTLS, username: String? = nil,
+        password: String? = nil, fromAddress: String, fromName: String = "ConvAI", heloName: String = "localhost",
+        timeoutSeconds: Double = 30, caCertificateFile: String? = nil
+    ) {
+        self.host = host
+        self.port = port
+        self.security = security
+        self.username = username
+        self.password = password
+        self.fromAddress = fromAddress
+        self.fromName = fromName
+        self.heloName = heloName
+        self.timeoutSeconds = timeoutSeconds
+        self.caCertificateFile = caCertificateFile
+    }
+
+    /// The settings with the password redacted.
+    public var description: String {
+        "SMTPSettings(host: \(host), port: \(port), security: \(security), username: \(username ?? "-"), "
+            + "password: \(password == nil ? "-" : "<redacted>"), from: \(fromAddress))"
+    }
+
+    /// Whether `host` names this machine, where a plaintext connection cannot be overheard.
+    var isLoopback: Bool {
+        let host = host.lowercased().trimmingPrefixAndSuffix("[", "]")
+        return host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+}
+
+extension String {
+    fileprivate func trimmingPrefixAndSuffix(_ prefix: Character, _ suffix: Character) -> String {
+        var text = Substring(self)
+        if text.first == prefix { text = text.dropFirst() }
+        if text.last == suffix { text = text.dropLast() }
+        return String(text)
+    }
+}
