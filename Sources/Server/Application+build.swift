@@ -17,6 +17,8 @@ import ServiceLifecycle
 ///   - tracker: where usage is recorded; made from the configuration (and shut down with
 ///     the application) when nil.
 ///   - today: the date relative date ranges are resolved against (UTC today by default).
+///   - runsInsightScheduler: also deliver the insight digests and alerts (`convai serve`
+///     does unless told not to).
 ///   - onServerRunning: called with the bound port once the server listens (the port may
 ///     have been chosen by the system when configured as 0).
 public func buildApplication(
@@ -28,6 +30,7 @@ public func buildApplication(
     llmProviders: [String: any LLMProvider]? = nil,
     tracker: UsageTracker? = nil,
     today: @escaping @Sendable () -> SQLDate = { SQLDate.todayUTC() },
+    runsInsightScheduler: Bool = false,
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
     let semantic = semantic ?? SemanticCatalog.load(configuration: configuration, logger: logger)
@@ -88,10 +91,11 @@ public func buildApplication(
         tracker: usage,
         llmProviders: llmProviders ?? ConversationService.llmProviders(configuration: configuration, logger: logger))
     AskController(service: conversation, access: access, logger: logger).register(on: router)
-    InsightsController(
-        service: try InsightService(configuration: configuration, tenants: tenants, logger: logger, semantic: semantic),
-        access: access, cache: InsightCache()
-    ).register(on: router)
+    let insights = try InsightService(configuration: configuration, tenants: tenants, logger: logger, semantic: semantic)
+    InsightsController(service: insights, access: access, cache: InsightCache()).register(on: router)
+    if runsInsightScheduler {
+        services.append(try await InsightSchedulerService.make(service: insights, logger: logger))
+    }
     return Application(
         router: router,
         configuration: .init(

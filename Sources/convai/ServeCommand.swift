@@ -16,6 +16,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The address to bind (overrides the configuration).")
     var host: String?
 
+    @Flag(help: "Do not deliver insight digests and alerts here (run `convai scheduler` elsewhere).")
+    var noScheduler = false
+
     func validate() throws {
         if let port, !(0...65535).contains(port) { throw ValidationError("--port must be from 0 to 65535") }
     }
@@ -28,7 +31,7 @@ struct ServeCommand: AsyncParsableCommand {
         let tenants = TenantRouter(tenants: configuration.tenants, logger: logger)
         let host = configuration.server.host
         let app = try await buildApplication(
-            configuration: configuration, tenants: tenants, logger: logger,
+            configuration: configuration, tenants: tenants, logger: logger, runsInsightScheduler: !noScheduler,
             onServerRunning: { port in
                 // Written straight to the file descriptor: a pipe reader (make, a test) sees it at once.
                 FileHandle.standardOutput.write(

@@ -1,0 +1,31 @@
+import AsyncHTTPClient
+import Insights
+public import Logging
+public import ServiceLifecycle
+
+/// Runs the insight scheduler beside the HTTP server (or alone, `convai scheduler`) until
+/// graceful shutdown; owns the HTTP client the webhooks use.
+public struct InsightSchedulerService: Service {
+    let scheduler: InsightScheduler
+    let httpClient: HTTPClient
+
+    /// Makes the service over the configured tenants.
+    public static func make(service: InsightService, logger: Logger) async throws -> InsightSchedulerService {
+        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
+        do {
+            let jobs = InsightJobs(service: service, notifier: try service.notifier(httpClient: httpClient), logger: logger)
+            return InsightSchedulerService(scheduler: try await service.scheduler(jobs: jobs), httpClient: httpClient)
+        } catch {
+            try? await httpClient.shutdown()
+            throw error
+        }
+    }
+
+    /// Ticks until shutdown, then closes the HTTP client.
+    public func run() async throws {
+        do {
+            try await cancelWhenGracefulShutdown { try await scheduler.run() }
+        } catch is CancellationError {}
+        try await httpClient.shutdown()
+    }
+}
