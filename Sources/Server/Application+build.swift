@@ -93,8 +93,8 @@ public func buildApplication(
     AskController(service: conversation, access: access, logger: logger).register(on: router)
     let insights = try InsightService(configuration: configuration, tenants: tenants, logger: logger, semantic: semantic)
     InsightsController(service: insights, access: access, cache: InsightCache()).register(on: router)
-    if runsInsightScheduler {
-        services.append(try await InsightSchedulerService.make(service: insights, logger: logger))
+    if runsInsightScheduler, let scheduler = try await InsightSchedulerService.make(service: insights, logger: logger) {
+        services.append(scheduler)
     }
     return Application(
         router: router,

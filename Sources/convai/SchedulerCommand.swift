@@ -23,7 +23,10 @@ struct SchedulerCommand: AsyncParsableCommand {
         let configuration = try options.loadConfiguration()
         let tenants = TenantRouter(tenants: configuration.tenants, logger: logger)
         let service = try InsightService(configuration: configuration, tenants: tenants, logger: logger)
-        let scheduler = try await InsightSchedulerService.make(service: service, logger: logger)
+        guard let scheduler = try await InsightSchedulerService.make(service: service, logger: logger) else {
+            await tenants.closeAll()
+            throw ValidationError("nothing to deliver with: configure insights.smtp or insights.webhooks")
+        }
         let group = ServiceGroup(
             configuration: .init(services: [scheduler], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()

@@ -187,6 +187,11 @@ extension InsightDataset {
             }
             if let day = accountDays.index(of: row.date) { data.secondaryQuantity[account][day] += row.number(1) }
         }
+        // Cities known only from the outlet list (no sales in the recent window) get empty rows.
+        while data.cityBrandNetSales.count < data.cities.count {
+            data.cityBrandNetSales.append(
+                Array(repeating: [Double](repeating: 0, count: recent.count), count: data.brands.count))
+        }
         for index in data.purchases.indices {
             data.purchases[index].sort { $0.day < $1.day }
             // An outlet served by two distributors on one day bought on one day.

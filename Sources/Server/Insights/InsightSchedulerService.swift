@@ -9,8 +9,14 @@ public struct InsightSchedulerService: Service {
     let scheduler: InsightScheduler
     let httpClient: HTTPClient
 
-    /// Makes the service over the configured tenants.
-    public static func make(service: InsightService, logger: Logger) async throws -> InsightSchedulerService {
+    /// Makes the service over the configured tenants; `nil` (and a log line saying so) when
+    /// neither an SMTP server nor a webhook is configured: there is nowhere to deliver to.
+    public static func make(service: InsightService, logger: Logger) async throws -> InsightSchedulerService? {
+        let settings = service.configuration.insights
+        guard settings.smtp != nil || !settings.webhooks.isEmpty else {
+            logger.notice("insight digests are not delivered: configure insights.smtp or insights.webhooks (docs/insights.md)")
+            return nil
+        }
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
         do {
             let jobs = InsightJobs(service: service, notifier: try service.notifier(httpClient: httpClient), logger: logger)
