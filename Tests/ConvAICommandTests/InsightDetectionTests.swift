@@ -27,6 +27,8 @@ struct InsightDetectionTests {
         var found: [String: Int] = [:]
         var falseAlarms: [String: Int] = [:]
         try cli.withProject { folder in
+            try FileManager.default.copyItem(
+                at: ConvAICommandTests.packageRoot.appendingPathComponent("model"), to: folder.appendingPathComponent("model"))
             #expect(try cli.convai(["migrate", "--tenant", "itc", "--log-level", "warning"], in: folder).status == 0)
             for seed in ["3", "11", "29"] {
                 let seeded = try cli.convai(
