@@ -30,7 +30,8 @@ public final class InsightScheduler: Sendable {
     /// The back-off after a first failure; it doubles with each further one (at most a day).
     public let retryBackoff: Duration
     let jobs: any InsightDeliveryJobs
-    let log: DeliveryLog
+    /// The delivery log; its owner closes it after the scheduler stops.
+    public let log: DeliveryLog
     let clock: @Sendable () -> Date
     let logger: Logger
 

@@ -32,6 +32,7 @@ public struct InsightSchedulerService: Service {
         do {
             try await cancelWhenGracefulShutdown { try await scheduler.run() }
         } catch is CancellationError {}
+        try? await scheduler.log.close()
         try await httpClient.shutdown()
     }
 }
