@@ -51,11 +51,13 @@ struct InsightsBenchCommand: AsyncParsableCommand {
         print("    speed-up                           \(String(format: "%.1f", (perRecipient * recipients.count) / all))x")
 
         var digestTotal = Duration.zero
+        let renderer = try DigestRenderer()
         let (everyone, _) = try await time {
             for tenant in configuration.tenants.map(\.id) {
                 let day = try await service.asOf(tenant: tenant, requested: nil)
                 let people = try await service.recipients(tenant: tenant, asOf: day)
-                _ = try await service.digests(tenant: tenant, recipients: people, asOf: day)
+                let digests = try await service.digests(tenant: tenant, recipients: people, asOf: day)
+                for digest in digests { _ = renderer.html(for: digest) + renderer.plainText(for: digest) }
             }
         }
         digestTotal = everyone

@@ -51,11 +51,19 @@ struct InsightsCommand: AsyncParsableCommand {
         let logger = options.makeLogger()
         let configuration = try options.loadConfiguration()
         let router = TenantRouter(tenants: configuration.tenants, logger: logger)
-        defer { Task { await router.closeAll() } }
-        let service = try InsightService(configuration: configuration, tenants: router, logger: logger)
+        do {
+            try await run(service: try InsightService(configuration: configuration, tenants: router, logger: logger))
+        } catch {
+            await router.closeAll()
+            throw error
+        }
+        await router.closeAll()
+    }
+
+    private func run(service: InsightService) async throws {
         let day = try await service.asOf(tenant: tenant, requested: asOf.flatMap { SQLDate(iso: $0) })
         let everyone = try await service.recipients(tenant: tenant, asOf: day)
-        let chosen: [Recipient]
+        var chosen: [Recipient]
         if all {
             chosen = everyone
         } else if let employee {
@@ -64,13 +72,18 @@ struct InsightsCommand: AsyncParsableCommand {
             }
             chosen = [person]
         } else {
-            chosen = Array(everyone.prefix { $0.territory == nil }.prefix(1))
-            guard !chosen.isEmpty else { throw ValidationError("tenant '\(tenant)' has no national head (NSM); use --for") }
+            // The national head's, or the whole tenant's view when there is no hierarchy.
+            chosen = Array(everyone.filter { $0.territory == nil }.prefix(1))
+            if chosen.isEmpty {
+                chosen = [Recipient(id: "tenant", name: "Whole tenant", email: nil, role: "executive", hierarchyRole: nil, territory: nil)]
+            }
         }
         if let backtest {
             let planted = try PlantedSignals(json: String(contentsOfFile: backtest, encoding: .utf8))
             let generator = try await service.generator(tenant: tenant)
-            let first = SQLDate(iso: planted.startDate)!
+            guard let first = SQLDate(iso: planted.startDate) else {
+                throw ValidationError("\(backtest): startDate '\(planted.startDate)' is not a date")
+            }
             let started = ContinuousClock.now
             let result = try await generator.backtest(
                 from: from.flatMap { SQLDate(iso: $0) } ?? first.adding(days: 63), to: day, historyStart: first)

@@ -21,6 +21,11 @@ struct ComparedPeriods: Sendable {
         let previousMonthStart = month == 1 ? SQLDate(year: year - 1, month: 12, day: 1)! : SQLDate(year: year, month: month - 1, day: 1)!
         let previousComponents = previousMonthStart.components
         let previousLength = SQLDate.daysIn(month: previousComponents.month, year: previousComponents.year)
+        let previousDays = min(day, previousLength)
+        let previousName =
+            previousDays == day
+            ? "the same days of \(InsightFormat.monthName(previousComponents.month))"
+            : "all \(previousDays) days of \(InsightFormat.monthName(previousComponents.month))"
         return [
             ComparedPeriods(
                 key: "wow", phrase: "week over week", currentName: "the week to \(InsightFormat.day(asOf))",
@@ -29,7 +34,7 @@ struct ComparedPeriods: Sendable {
             ComparedPeriods(
                 key: "mom", phrase: "month over month",
                 currentName: "\(InsightFormat.monthName(month)) to the \(day)\(ordinalSuffix(day))",
-                previousName: "the same days of \(InsightFormat.monthName(previousComponents.month))",
+                previousName: previousName,
                 current: (monthStart, asOf),
                 previous: (previousMonthStart, previousMonthStart.adding(days: min(day, previousLength) - 1))),
         ]
@@ -118,8 +123,9 @@ struct ChangeDetectors {
                         type: .bar, title: "\(metric.name.capitalized), \(periods.phrase)",
                         labels: [periods.previousName, periods.currentName],
                         datasets: [.init(label: metric.name.capitalized, data: [previous, current])])
-                let query = context.dailyQuery(
-                    measures: [metric.measure], from: periods.previous.from, to: periods.current.to, granularity: periods.key == "wow" ? .week : .month)
+                // Days, not weeks or months: the periods are trailing windows, and the quoted
+                // numbers are sums of these rows.
+                let query = context.dailyQuery(measures: [metric.measure], from: periods.previous.from, to: periods.current.to)
                 findings.append(
                     Finding(
                         insight: Insight(
@@ -194,7 +200,7 @@ struct ChangeDetectors {
                 text += "."
                 let query = context.dailyQuery(
                     measures: ["Transactions.netSales"], dimensions: [group.member], from: periods.previous.from,
-                    to: periods.current.to, granularity: periods.key == "wow" ? .week : .month)
+                    to: periods.current.to)
                 let shown = Array(group.items.prefix(5)) + (group.items.count > 5 ? [group.items[group.items.count - 1]] : [])
                 findings.append(
                     Finding(
@@ -210,8 +216,9 @@ struct ChangeDetectors {
                                 type: .bar, title: "Change in net sales by \(group.kind), \(periods.phrase)",
                                 labels: shown.map(\.name), datasets: [.init(label: "Change in net sales", data: shown.map(\.delta))]),
                             followUp: "net sales by \(group.kind == "distributor" ? "distributor" : group.kind) \(periods.key == "wow" ? "last 7 days" : "this month")"),
-                        mergeKey: "drivers:\(periods.key)",
-                        clause: "by \(group.kind) \(names)",
+                        // The drivers explain the change: one insight, not two.
+                        mergeKey: "change:\(periods.key)",
+                        clause: "by \(group.kind), \(names)\(against.map { "; \($0.name) the other way (\(InsightFormat.money($0.delta)))" } ?? "")",
                         signals: []))
             }
         }
@@ -251,7 +258,7 @@ struct ChangeDetectors {
                     priority: 24 + min(36, spread * 0.8), from: periods.previous.from, to: periods.current.to,
                     query: context.dailyQuery(
                         measures: ["Transactions.netSales"], dimensions: [member], from: periods.previous.from,
-                        to: periods.current.to, granularity: .month),
+                        to: periods.current.to),
                     values: [
                         .init(name: "\(leader.name), change percent", value: leader.change),
                         .init(name: "\(laggard.name), change percent", value: laggard.change),

@@ -65,6 +65,7 @@ struct InsightDataset: Sendable {
     let asOf: SQLDate
     let windows: Windows
     var cities: [City] = []
+    /// By `state|city`: two states can each have a city of one name.
     var cityIndex: [String: Int] = [:]
     /// Net sales and quantity per city per `history` day.
     var cityNetSales: [[Double]] = []
@@ -82,6 +83,8 @@ struct InsightDataset: Sendable {
     /// Primary and secondary quantity per distributor per `accounts` day.
     var primaryQuantity: [[Double]] = []
     var secondaryQuantity: [[Double]] = []
+    /// The cities each distributor sold to in the `accounts` window.
+    var accountCities: [Set<Int>] = []
     var outlets: [Outlet] = []
     /// Each outlet's buying days in the `outlets` window, in order.
     var purchases: [[Purchase]] = []
@@ -106,7 +109,7 @@ extension InsightDataset {
             measures: ["Transactions.netSales"], dimensions: ["Products.brand"],
             day: "Transactions.transactionDate", window: windows.history)
         async let cityBrandDaily = reader.rows(
-            measures: ["Transactions.netSales"], dimensions: ["Customers.city", "Products.brand"],
+            measures: ["Transactions.netSales"], dimensions: ["Customers.state", "Customers.city", "Products.brand"],
             day: "Transactions.transactionDate", window: windows.recent)
         async let accountList = reader.rows(
             measures: [], dimensions: ["Accounts.accountId", "Accounts.accountName", "Accounts.city", "Accounts.state",
@@ -149,8 +152,8 @@ extension InsightDataset {
             repeating: Array(repeating: [Double](repeating: 0, count: recent.count), count: data.brands.count),
             count: data.cities.count)
         for row in cityBrandRows {
-            guard let day = recent.index(of: row.date), let city = data.cityIndex[row.text(0)] else { continue }
-            let brand = data.brand(named: row.text(1))
+            guard let day = recent.index(of: row.date), let city = data.cityIndex["\(row.text(0))|\(row.text(1))"] else { continue }
+            let brand = data.brand(named: row.text(2))
             if brand >= data.cityBrandNetSales[city].count {
                 // A brand sold only recently: widen every city's table.
                 for c in data.cityBrandNetSales.indices {
@@ -162,6 +165,7 @@ extension InsightDataset {
         let accountDays = windows.accounts
         data.primaryQuantity = Array(repeating: [Double](repeating: 0, count: accountDays.count), count: data.accounts.count)
         data.secondaryQuantity = data.primaryQuantity
+        data.accountCities = Array(repeating: [], count: data.accounts.count)
         for row in try await primaryDaily {
             guard let day = accountDays.index(of: row.date), let account = data.accountIndex[row.integer(0)] else { continue }
             data.primaryQuantity[account][day] += row.number(0)
@@ -185,7 +189,10 @@ extension InsightDataset {
                 let city = data.outlets[outlet].city
                 data.cityAccountNetSales[city][account, default: [Double](repeating: 0, count: recent.count)][day] += netSales
             }
-            if let day = accountDays.index(of: row.date) { data.secondaryQuantity[account][day] += row.number(1) }
+            if let day = accountDays.index(of: row.date) {
+                data.secondaryQuantity[account][day] += row.number(1)
+                data.accountCities[account].insert(data.outlets[outlet].city)
+            }
         }
         // Cities known only from the outlet list (no sales in the recent window) get empty rows.
         while data.cityBrandNetSales.count < data.cities.count {
@@ -210,8 +217,9 @@ extension InsightDataset {
 
     /// The index of a city, added (with empty series) when first seen.
     private mutating func city(named name: String, state: String, zone: String) -> Int {
-        if let index = cityIndex[name] { return index }
-        cityIndex[name] = cities.count
+        let key = "\(state)|\(name)"
+        if let index = cityIndex[key] { return index }
+        cityIndex[key] = cities.count
         cities.append(City(name: name, state: state, zone: zone))
         cityNetSales.append([Double](repeating: 0, count: windows.history.count))
         cityQuantity.append([Double](repeating: 0, count: windows.history.count))

@@ -52,6 +52,7 @@ public struct InsightGenerator: Sendable {
     public func run(for recipients: [Recipient], asOf: SQLDate) async throws -> Run {
         let clock = ContinuousClock()
         let started = clock.now
+        for recipient in recipients { try validate(recipient.territory) }
         let data = try await InsightDataset.fetch(
             model: model, database: database, asOf: asOf, windows: .digest(asOf: asOf, settings: settings))
         let read = clock.now
@@ -93,6 +94,7 @@ public struct InsightGenerator: Sendable {
     /// for the whole span: what a digest would have found each day. For checking detection
     /// against known truth.
     public func backtest(from: SQLDate, to: SQLDate, historyStart: SQLDate, territory: RecipientTerritory? = nil) async throws -> Backtest {
+        try validate(territory)
         let data = try await InsightDataset.fetch(
             model: model, database: database, asOf: to, windows: .all(from: historyStart, to: to))
         var days: [Backtest.Day] = []
@@ -109,6 +111,24 @@ public struct InsightGenerator: Sendable {
         return Backtest(days: days)
     }
 
+    /// Refuses a territory the detectors or row-level security cannot narrow to: a bounded
+    /// recipient is never shown the whole tenant by mistake.
+    func validate(_ territory: RecipientTerritory?) throws {
+        guard let territory else { return }
+        guard RecipientTerritory.levels.contains(territory.level) else {
+            throw InsightError(
+                .invalidTerritory, "territory level '\(territory.level)' is not one of \(RecipientTerritory.levels.joined(separator: ", "))")
+        }
+        for cube in ["Transactions", "PrimarySales"] {
+            let probe = CubeQuery(measures: ["\(cube).count"])
+            do {
+                _ = try rowLevelSecurity.restrict(probe, to: territory.territory, in: model)
+            } catch {
+                throw InsightError(.invalidTerritory, "row-level security cannot narrow \(cube) to \(territory): \(error)")
+            }
+        }
+    }
+
     func findings(in view: ScopeView, asOf: SQLDate) -> [Finding] {
         let territory = view.territory
         let rules = rowLevelSecurity
@@ -117,7 +137,12 @@ public struct InsightGenerator: Sendable {
             view: view, settings: settings, asOf: asOf, tenantName: tenantName,
             restrict: { query in
                 guard let territory else { return query }
-                return (try? rules.restrict(query, to: territory.territory, in: model)) ?? query
+                // validate(_:) proved the rules narrow every cube read here; should one still
+                // fail, the evidence names the territory's own filter rather than none.
+                return (try? rules.restrict(query, to: territory.territory, in: model))
+                    ?? CubeQuery(
+                        measures: query.measures, dimensions: query.dimensions, timeDimensions: query.timeDimensions,
+                        filters: query.filters + [.member(DetectionContext.member(forLevel: territory.level), .equals, [territory.name])])
             },
             upIsGood: { measure in
                 let parts = measure.split(separator: ".", maxSplits: 1).map(String.init)

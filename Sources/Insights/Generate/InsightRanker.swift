@@ -9,14 +9,18 @@ enum InsightRanker {
             groups[key, default: []].append(finding)
         }
         return order.map { key in
-            let group = groups[key]!.sorted { $0.insight.priority > $1.insight.priority }
+            // The change itself leads its drivers and its record: "net sales fell 6%; by zone…".
+            let group = groups[key]!.sorted {
+                ($0.insight.type == .periodChange ? 1 : 0, $0.insight.priority) > ($1.insight.type == .periodChange ? 1 : 0, $1.insight.priority)
+            }
             var merged = group[0].insight
             guard group.count > 1 else { return merged }
             let others = group.dropFirst()
             let sentence = merged.text.hasSuffix(".") ? String(merged.text.dropLast()) : merged.text
-            merged.text = sentence + "; " + others.map(\.clause).joined(separator: ", ") + "."
+            merged.text = sentence + "; " + others.map(\.clause).joined(separator: "; ") + "."
             merged.evidence.values += others.flatMap(\.insight.evidence.values)
-            merged.priority = min(100, merged.priority + 3 * Double(others.count))
+            let highest = group.map(\.insight.priority).max() ?? merged.priority
+            merged.priority = min(100, highest + 3 * Double(others.count))
             return merged
         }
     }

@@ -205,7 +205,7 @@ struct OutletDetectors {
                 CubeQuery(
                     measures: ["PrimarySales.totalQuantity"],
                     timeDimensions: [
-                        .init(dimension: "PrimarySales.invoiceDate", granularity: .week, dateRange: .absolute(from.description, context.asOf.description))
+                        .init(dimension: "PrimarySales.invoiceDate", granularity: .day, dateRange: .absolute(from.description, context.asOf.description))
                     ],
                     filters: [.member("Accounts.accountName", .equals, [info.name])]))
             return Finding(

@@ -1,3 +1,4 @@
+import Foundation
 public import Semantic
 public import Warehouse
 
@@ -30,17 +31,25 @@ public struct RecipientDirectory: Sendable {
         let result = try await database.query(compiled.sql, compiled.binds)
         let positions = members.map { member in compiled.columns.firstIndex { $0.member == member }! }
         let levelOrder = ["NSM": 0, "ZSM": 1, "ASM": 2, "SO": 3]
-        return result.rows.map { row in
+        return result.rows.compactMap { row -> Recipient? in
             func text(_ index: Int) -> String? {
                 let value = row[positions[index]]
                 return value.isNull ? nil : (value.stringValue ?? value.description)
             }
             let level = text(4) ?? ""
             let hierarchyRole = text(3) ?? ""
+            let territory: RecipientTerritory?
+            if level.caseInsensitiveCompare(Territory.nationalLevel) == .orderedSame {
+                territory = nil
+            } else if let known = RecipientTerritory(parsing: "\(level):\(text(5) ?? "")") {
+                territory = known
+            } else {
+                // A row whose territory is unreadable gets nothing rather than everything.
+                return nil
+            }
             return Recipient(
                 id: text(0) ?? "", name: text(1) ?? "", email: text(2), role: Self.roles[hierarchyRole] ?? "sales_rep",
-                hierarchyRole: hierarchyRole,
-                territory: level == Territory.nationalLevel || level.isEmpty ? nil : RecipientTerritory(level: level, name: text(5) ?? ""))
+                hierarchyRole: hierarchyRole, territory: territory)
         }
         .sorted { (levelOrder[$0.hierarchyRole ?? ""] ?? 9, $0.name) < (levelOrder[$1.hierarchyRole ?? ""] ?? 9, $1.name) }
     }

@@ -18,7 +18,7 @@ struct ScopeView: Sendable {
     let quantity: [Double]
     let children: [Child]
     /// Distributors located in the territory (for primary against secondary).
-    let accounts: [Int]
+    var accounts: [Int]
     let outlets: [Int]
     /// Net sales per `history` day of each child territory (same order as `children`), and
     /// for the whole tenant of each state too: a state's day off the norm is news nationally.
@@ -41,7 +41,7 @@ struct ScopeView: Sendable {
             case "City": return city.name == territory.name
             case "State": return city.state == territory.name
             case "Zone": return city.zone == territory.name
-            default: return true
+            default: return false
             }
         }
         self.cities = cities
@@ -76,10 +76,15 @@ struct ScopeView: Sendable {
             case "City": return account.city == territory.name
             case "State": return account.state == territory.name
             case "Zone": return account.zone == territory.name
-            default: return true
+            default: return false
             }
         }
         let citySet = Set(cities)
+        if territory != nil {
+            // A distributor that also sells outside the territory has secondary sales the
+            // recipient may not see: its stock is judged one level up, not here.
+            accounts = accounts.filter { data.accountCities[$0].isSubset(of: citySet) }
+        }
         outlets = data.outlets.indices.filter { citySet.contains(data.outlets[$0].city) }
         let historyCount = data.windows.history.count
         childNetSales = self.children.map { child in Self.sum(child.cities.map { data.cityNetSales[$0] }, count: historyCount) }

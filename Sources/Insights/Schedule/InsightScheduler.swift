@@ -208,6 +208,18 @@ public final class InsightScheduler: Sendable {
             guard !Task.isCancelled else { return }
             // No digest means the generator found nothing to send: settled, not retried.
             if let digest = byRecipient[recipient.id] {
+                // Renew the claim right before sending: every send starts with a whole lease,
+                // however long the sends before it took (a dead webhook is retried for a minute).
+                guard try await log.release(key(recipient.id), owner: instanceID, until: clock().addingTimeInterval(seconds(lease)))
+                else {
+                    logger.info(
+                        "insight digest claim lost before sending; another instance sends it",
+                        metadata: [
+                            "tenant.id": "\(tenant)", "insights.kind": "digest", "insights.recipient": "\(recipient.id)",
+                            "insights.period": "\(period)",
+                        ])
+                    continue
+                }
                 do {
                     try await jobs.send(digest)
                 } catch {

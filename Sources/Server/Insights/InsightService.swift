@@ -36,9 +36,15 @@ public struct InsightService: Sendable {
             settings: configuration.insights.generator)
     }
 
-    /// `requested`, or the latest day with sales.
+    /// `requested`, or the latest day with sales when none was asked for or the day asked for
+    /// lies after it (days without data would read as a collapse).
     public func asOf(tenant: String, requested: SQLDate?) async throws -> SQLDate {
-        if let requested { return requested }
+        let latest = try await latestDay(tenant: tenant)
+        guard let requested else { return latest }
+        return min(requested, latest)
+    }
+
+    private func latestDay(tenant: String) async throws -> SQLDate {
         let database = try await tenants.database(for: tenant)
         // The latest day with any sales line: days by count, newest first, one row.
         let query = CubeQuery(
@@ -55,7 +61,7 @@ public struct InsightService: Sendable {
         case .string(let text)?: if let date = SQLDate(iso: text.prefix(10)) { return date }
         default: break
         }
-        throw WarehouseError(.statementFailed, "tenant '\(tenant)' has no sales yet")
+        throw InsightServiceError.noData("tenant '\(tenant)' has no sales yet: seed or load data first")
     }
 
     /// The hierarchy's recipients plus the configured ones, with their webhooks.
@@ -67,7 +73,16 @@ public struct InsightService: Sendable {
         for index in people.indices {
             people[index].webhooks = settings.webhooks(for: people[index], tenant: tenant)
         }
-        people += settings.recipients(tenant: tenant)
+        let known = Set(people.map(\.id))
+        for extra in settings.recipients(tenant: tenant) {
+            // One id, one person: a configured recipient must not take an employee's digest.
+            guard !known.contains(extra.id) else {
+                throw WarehouseError(
+                    .invalidConfiguration,
+                    "insights.recipients: id '\(extra.id)' of tenant '\(tenant)' is also an employee id in dim_sales_hierarchy; choose another")
+            }
+            people.append(extra)
+        }
         return people
     }
 
@@ -79,6 +94,19 @@ public struct InsightService: Sendable {
             Digest(
                 tenant: tenant, tenantName: generator.tenantName, recipient: recipient, asOf: asOf.description,
                 insights: insights[recipient.id] ?? [])
+        }
+    }
+}
+
+/// Insight requests that cannot be answered.
+public enum InsightServiceError: Error, Sendable, CustomStringConvertible {
+    /// The tenant has no sales to find insights in.
+    case noData(String)
+
+    /// The message.
+    public var description: String {
+        switch self {
+        case .noData(let message): message
         }
     }
 }

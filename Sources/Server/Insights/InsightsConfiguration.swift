@@ -1,3 +1,4 @@
+import Foundation
 public import Insights
 
 /// The `insights:` key of the configuration: how insights are found, when digests go out,
@@ -170,6 +171,11 @@ public struct InsightsConfiguration: Sendable, Hashable, Decodable {
             guard ["slack", "generic"].contains(format) else {
                 throw DecodingError.dataCorruptedError(forKey: .format, in: c, debugDescription: "format must be slack or generic, not '\(format)'")
             }
+            // The generic format is signed; unsigned posts would let anyone forge a digest.
+            guard format != "generic" || !(secret ?? "").isEmpty else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .secret, in: c, debugDescription: "a generic webhook needs secret: \"${NAME}\" (its HMAC-SHA256 key)")
+            }
         }
 
         /// Makes a webhook directly (tests).
@@ -259,7 +265,20 @@ public struct InsightsConfiguration: Sendable, Hashable, Decodable {
                     forKey: .schedule, in: c, debugDescription: "insights: digest_time of '\(tenant)' must be HH:MM, not '\(schedule.digestTime)'")
             }
         }
+        let bounded: Set<String> = ["sales_rep", "manager"]
         for extra in extraRecipients {
+            if let territory = extra.territory, RecipientTerritory(parsing: territory) == nil,
+                territory.caseInsensitiveCompare("National") != .orderedSame
+            {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .recipients, in: c,
+                    debugDescription: "insights: recipient '\(extra.id)' has territory '\(territory)'; write Level:Name with Level City, State or Zone (or National)")
+            }
+            if bounded.contains(extra.role), extra.territory.flatMap(RecipientTerritory.init(parsing:)) == nil {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .recipients, in: c,
+                    debugDescription: "insights: recipient '\(extra.id)' has the bounded role '\(extra.role)' and needs a territory City:…, State:… or Zone:…")
+            }
             guard let webhooks = extra.webhooks else { continue }
             for name in webhooks where self.webhooks[name] == nil {
                 throw DecodingError.dataCorruptedError(
@@ -284,8 +303,7 @@ public struct InsightsConfiguration: Sendable, Hashable, Decodable {
     /// The configured recipients of `tenant`.
     public func recipients(tenant: String) -> [Recipient] {
         extraRecipients.filter { $0.tenant == tenant }.map { extra in
-            let parts = extra.territory?.split(separator: ":", maxSplits: 1).map(String.init)
-            let territory = parts.flatMap { $0.count == 2 && $0[0] != "National" ? RecipientTerritory(level: $0[0], name: $0[1]) : nil }
+            let territory = extra.territory.flatMap(RecipientTerritory.init(parsing:))
             var recipient = Recipient(
                 id: extra.id, name: extra.name, email: extra.email, role: extra.role, hierarchyRole: nil, territory: territory)
             recipient.webhooks = Array(Set((extra.webhooks ?? []) + webhooks(for: recipient, tenant: tenant))).sorted()

@@ -47,12 +47,28 @@ struct InsightsController: Sendable {
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: try encoder.encode(body))))
         } catch let denied as TerritoryResolver.Denied {
             return AskController.error(denied.description, status: .forbidden)
+        } catch let error as InsightError {
+            return AskController.error("Forbidden: \(error.message)", status: .forbidden)
+        } catch let error as InsightServiceError {
+            return AskController.error(error.description, status: .notFound)
         } catch let error as WarehouseError where error.code == .timeout {
             context.logger.warning("insights: query timed out", metadata: ["error": "\(error)"])
             return AskController.error("Query timeout: \(error.message)", status: .gatewayTimeout)
         } catch {
             context.logger.error("insights failed", metadata: ["error": "\(error)"])
-            return AskController.error("Internal error while finding insights", status: .internalServerError)
+            return AskController.error("Internal error while finding insights: \(Self.describe(error))", status: .internalServerError)
+        }
+    }
+}
+
+extension InsightsController {
+    /// What may be said about an unexpected error: the model's own complaint, never a
+    /// database message (it can echo data).
+    static func describe(_ error: any Error) -> String {
+        switch error {
+        case let error as SemanticError: "the data model cannot answer it (\(error.message))"
+        case let error as WarehouseError: "the database failed (\(error.code))"
+        default: "\(type(of: error))"
         }
     }
 }
@@ -99,15 +115,26 @@ actor InsightCache {
         self.capacity = capacity
     }
 
-    func insights(
-        tenant: String, territory: RecipientTerritory?, asOf: SQLDate, make: () async throws -> [Insight]
+    /// The cached insights, or `make`'s, run off the actor so that one tenant's generation
+    /// does not hold up another's lookups.
+    nonisolated func insights(
+        tenant: String, territory: RecipientTerritory?, asOf: SQLDate, make: @Sendable () async throws -> [Insight]
     ) async throws -> [Insight] {
         let key = Key(tenant: tenant, territory: territory, asOf: asOf)
-        let now = ContinuousClock.now
-        if let entry = entries[key], now - entry.at < lifetime { return entry.insights }
+        if let cached = await cached(key) { return cached }
         let insights = try await make()
+        await store(insights, for: key)
+        return insights
+    }
+
+    private func cached(_ key: Key) -> [Insight]? {
+        guard let entry = entries[key], ContinuousClock.now - entry.at < lifetime else { return nil }
+        return entry.insights
+    }
+
+    private func store(_ insights: [Insight], for key: Key) {
+        let now = ContinuousClock.now
         if entries.count >= capacity { entries = entries.filter { now - $0.value.at < lifetime } }
         if entries.count < capacity { entries[key] = (insights, now) }
-        return insights
     }
 }
