@@ -1,5 +1,6 @@
 import NIOCore
 import NIOSSL
+import Synchronization
 
 /// One SMTP reply: a three-digit code and its text lines (`250-…` continuation lines
 /// gathered up to the final `250 …`).
@@ -16,6 +17,20 @@ struct SMTPRequest: Sendable {
     var command: ByteBuffer?
     var timeout: TimeAmount
     var promise: EventLoopPromise<SMTPReply>
+}
+
+/// Why a session ended, readable after its pipeline is gone: a command written after the
+/// channel closed never reaches ``SMTPReplyHandler``, and its sender needs the real reason
+/// (a failed TLS handshake, say) rather than "channel closed".
+final class SMTPSessionOutcome: Sendable {
+    private let failure = Mutex<NotifierError?>(nil)
+
+    /// Keeps the first failure.
+    func record(_ error: NotifierError) {
+        failure.withLock { if $0 == nil { $0 = error } }
+    }
+
+    var recorded: NotifierError? { failure.withLock { $0 } }
 }
 
 /// Splits the server's bytes into lines. A line longer than 4 KiB (RFC 5321 allows 512)
@@ -70,6 +85,11 @@ final class SMTPReplyHandler: ChannelDuplexHandler {
     private var unclaimed = CircularBuffer<SMTPReply>()
     private var partialLines: [String] = []
     private var failure: NotifierError?
+    private let outcome: SMTPSessionOutcome
+
+    init(outcome: SMTPSessionOutcome) {
+        self.outcome = outcome
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let line = unwrapInboundIn(data)
@@ -142,7 +162,10 @@ final class SMTPReplyHandler: ChannelDuplexHandler {
     /// Ends the session: fails everyone waiting and closes the channel. The first failure
     /// wins, so that a timeout is not reported as the close it causes.
     private func fail(_ error: NotifierError, context: ChannelHandlerContext) {
-        if failure == nil { failure = error }
+        if failure == nil {
+            failure = error
+            outcome.record(error)
+        }
         let reason = failure ?? error
         while let next = pending.popFirst() {
             next.timeout?.cancel()
