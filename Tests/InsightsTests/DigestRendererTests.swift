@@ -109,7 +109,8 @@ struct DigestRendererTests {
             priority: 1, chart: chart, question: "Why <img src=x onerror=alert(1)>?")
         let recipient = Recipient(
             id: "1", name: "O'Brien <admin>", email: nil, role: "manager", hierarchyRole: nil, territory: nil)
-        let html = renderer.html(for: NotifierFixtures.digest(tenantName: "A&B <Foods>", recipient: recipient, insights: [insight]))
+        let html = renderer.html(
+            for: NotifierFixtures.digest(tenantName: "A&B <Foods>", recipient: recipient, insights: [insight]))
         #expect(html.contains("&lt;b&gt;Bold &amp; &quot;quoted&quot;&lt;/b&gt;"))
         #expect(!html.contains("<b>"))
         #expect(!html.contains("<script"))
@@ -119,7 +120,8 @@ struct DigestRendererTests {
         #expect(html.contains("O&#39;Brien &lt;admin&gt;"))
         #expect(html.contains("A&amp;B &lt;Foods&gt;"))
         // The plain text keeps the characters as they are.
-        #expect(renderer.plainText(for: NotifierFixtures.digest(insights: [insight])).contains("<b>Bold & \"quoted\"</b>"))
+        #expect(
+            renderer.plainText(for: NotifierFixtures.digest(insights: [insight])).contains("<b>Bold & \"quoted\"</b>"))
     }
 
     @Test("an empty digest says nothing unusual happened")
@@ -137,7 +139,7 @@ struct DigestRendererTests {
         let text = renderer.plainText(for: digest)
         var previous = text.startIndex
         for (index, insight) in digest.insights.enumerated() {
-            let line = try #require(text.range(of: "\(index + 1). [") , "rank \(index + 1)")
+            let line = try #require(text.range(of: "\(index + 1). ["), "rank \(index + 1)")
             #expect(line.lowerBound >= previous)
             previous = line.lowerBound
             #expect(text.contains(insight.title))

@@ -30,7 +30,9 @@ enum SMTPTestServer {
         let files = try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
         return try files.filter { $0.pathExtension == "json" }.sorted { $0.path < $1.path }.compactMap { file in
             let envelope = try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any]
-            guard let recipients = envelope?["rcpt_tos"] as? [String], recipients.contains(recipient) else { return nil }
+            guard let recipients = envelope?["rcpt_tos"] as? [String], recipients.contains(recipient) else {
+                return nil
+            }
             return file.deletingPathExtension().appendingPathExtension("eml")
         }
     }
@@ -41,7 +43,9 @@ enum SMTPTestServer {
         let script = NotifierFixtures.root.appendingPathComponent("scripts/smtp-test-server").path
         let exports = String(decoding: try await run(script, ["start", option]), as: UTF8.self)
         var values: [String: String] = [:]
-        for match in exports.matches(of: /export (\w+)='([^']*)'/) { values[String(match.output.1)] = String(match.output.2) }
+        for match in exports.matches(of: /export (\w+)='([^']*)'/) {
+            values[String(match.output.1)] = String(match.output.2)
+        }
         let folder = try #require(values["CONVAI_TEST_SMTP_DIR"])
         do {
             var settings = try settings()
@@ -94,20 +98,22 @@ struct ParsedMail: Decodable {
     var from: String
     var to: String
     var date: String
-    var message_id: String
-    var mime_version: String
-    var content_type: String
-    var part_types: [String]
-    var part_charsets: [String?]
+    var messageId: String
+    var mimeVersion: String
+    var contentType: String
+    var partTypes: [String]
+    var partCharsets: [String?]
     var text: String?
     var html: String?
-    var max_line_length: Int
-    var bare_lf: Bool
+    var maxLineLength: Int
+    var bareLf: Bool
     var defects: [String]
 
     static func parse(_ file: URL) async throws -> ParsedMail {
         let script = NotifierFixtures.root.appendingPathComponent("scripts/parse-mail.py").path
-        return try JSONDecoder().decode(ParsedMail.self, from: await run("python3", [script, file.path]))
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return try decoder.decode(ParsedMail.self, from: await run("python3", [script, file.path]))
     }
 }
 
@@ -138,13 +144,13 @@ struct SMTPClientTests {
         #expect(mail.subject == "Nestlé India · Your 5 insights for 2026-12-06 — Mumbai (City)")
         #expect(mail.from == "ConvAI Insights <insights@convai.example>")
         #expect(mail.to == "Asha Mehta <\(address)>")
-        #expect(mail.mime_version == "1.0")
-        #expect(mail.content_type == "multipart/alternative")
-        #expect(mail.part_types == ["text/plain", "text/html"])
-        #expect(mail.part_charsets == ["utf-8", "utf-8"])
-        #expect(mail.max_line_length <= 78)
-        #expect(!mail.bare_lf)
-        #expect(mail.message_id.hasPrefix("<") && mail.message_id.hasSuffix("@convai.localhost>"))
+        #expect(mail.mimeVersion == "1.0")
+        #expect(mail.contentType == "multipart/alternative")
+        #expect(mail.partTypes == ["text/plain", "text/html"])
+        #expect(mail.partCharsets == ["utf-8", "utf-8"])
+        #expect(mail.maxLineLength <= 78)
+        #expect(!mail.bareLf)
+        #expect(mail.messageId.hasPrefix("<") && mail.messageId.hasSuffix("@convai.localhost>"))
         let text = try #require(mail.text)
         let html = try #require(mail.html)
         #expect(text == renderer.plainText(for: digest))
@@ -199,7 +205,8 @@ struct SMTPClientTests {
                     data: "Subject: x\r\n\r\nbody\r\n", from: "insights@convai.example", to: ["asha@nestle.example"])
             }
             #expect(error?.code == .tls)
-            let commands = (try? String(contentsOf: folder.appendingPathComponent("commands.log"), encoding: .utf8)) ?? ""
+            let commands =
+                (try? String(contentsOf: folder.appendingPathComponent("commands.log"), encoding: .utf8)) ?? ""
             #expect(commands.contains("EHLO"))
             #expect(!commands.contains("AUTH"))
             #expect(!commands.contains("MAIL"))

@@ -56,12 +56,22 @@ public struct InsightNotifier: Sendable {
             var emailLogger = logger
             emailLogger[metadataKey: "insights.channel"] = "email"
             let client = SMTPClient(settings: smtp, eventLoopGroup: eventLoopGroup, logger: emailLogger)
-            jobs.append(("email", { try await client.send(message); return 1 }))
+            jobs.append(
+                (
+                    "email",
+                    {
+                        try await client.send(message)
+                        return 1
+                    }
+                ))
         }
         var unknown: [String] = []
         let sender = WebhookSender(httpClient: httpClient, logger: logger, sleep: sleep)
         for name in Self.unique(digest.recipient.webhooks) {
-            guard let webhook = webhooks[name] else { unknown.append(name); continue }
+            guard let webhook = webhooks[name] else {
+                unknown.append(name)
+                continue
+            }
             jobs.append(("webhook:\(name)", { try await sender.send(digest, to: webhook).attempts }))
         }
         return try await deliver(jobs, unknown: unknown, recipient: digest.recipient.id, what: "digest", logger: logger)
@@ -74,7 +84,10 @@ public struct InsightNotifier: Sendable {
         var unknown: [String] = []
         let sender = WebhookSender(httpClient: httpClient, logger: logger, sleep: sleep)
         for name in Self.unique(alert.recipient.webhooks) {
-            guard let webhook = webhooks[name] else { unknown.append(name); continue }
+            guard let webhook = webhooks[name] else {
+                unknown.append(name)
+                continue
+            }
             jobs.append(("webhook:\(name)", { try await sender.push(alert, to: webhook).attempts }))
         }
         return try await deliver(jobs, unknown: unknown, recipient: alert.recipient.id, what: "alert", logger: logger)
@@ -121,7 +134,8 @@ public struct InsightNotifier: Sendable {
             channelLogger[metadataKey: "insights.channel"] = "\(channel.name)"
             if let error = channel.error {
                 channelLogger.info(
-                    "\(what) not delivered", metadata: ["error.code": "\(error.code)", "delivery.attempts": "\(channel.attempts)"])
+                    "\(what) not delivered",
+                    metadata: ["error.code": "\(error.code)", "delivery.attempts": "\(channel.attempts)"])
             } else {
                 channelLogger.info("\(what) delivered", metadata: ["delivery.attempts": "\(channel.attempts)"])
             }
@@ -133,7 +147,8 @@ public struct InsightNotifier: Sendable {
         if report.delivered.isEmpty {
             if channels.count == 1, let only = channels[0].error { throw only }
             throw NotifierError(
-                code: .undelivered, message: "no channel delivered the \(what): " + report.failed.map(\.name).joined(separator: ", "),
+                code: .undelivered,
+                message: "no channel delivered the \(what): " + report.failed.map(\.name).joined(separator: ", "),
                 attempts: channels.map(\.attempts).reduce(0, +), underlying: channels.first?.error)
         }
         return report

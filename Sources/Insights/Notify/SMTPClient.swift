@@ -45,7 +45,8 @@ public struct SMTPClient: Sendable {
         }
         let tlsContext = try makeTLSContext()
         let outcome = SMTPSessionOutcome()
-        let channel = try await connect(tlsContext: settings.security == .implicitTLS ? tlsContext : nil, outcome: outcome)
+        let channel = try await connect(
+            tlsContext: settings.security == .implicitTLS ? tlsContext : nil, outcome: outcome)
         let session = Session(channel: channel, outcome: outcome)
         do {
             try await converse(on: session, tlsContext: tlsContext, data: data, sender: sender, recipients: recipients)
@@ -99,7 +100,8 @@ public struct SMTPClient: Sendable {
             guard tlsActive || settings.isLoopback else {
                 throw NotifierError(code: .tls, message: "refusing to send credentials without TLS")
             }
-            try await authenticate(username: username, password: settings.password ?? "", extensions: extensions, on: session)
+            try await authenticate(
+                username: username, password: settings.password ?? "", extensions: extensions, on: session)
         }
 
         try await expect(250, for: "MAIL FROM:<\(sender)>", on: session, failure: "the SMTP server refused the sender")
@@ -195,7 +197,8 @@ public struct SMTPClient: Sendable {
         written.futureResult.whenFailure { error in
             promise.fail(
                 outcome.recorded
-                    ?? NotifierError(code: .connection, message: "the SMTP server closed the connection", underlying: error))
+                    ?? NotifierError(
+                        code: .connection, message: "the SMTP server closed the connection", underlying: error))
         }
         session.channel.writeAndFlush(request, promise: written)
         let reply = try await promise.futureResult.get()

@@ -94,7 +94,8 @@ final class SMTPReplyHandler: ChannelDuplexHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let line = unwrapInboundIn(data)
         let bytes = Array(line.utf8)
-        guard bytes.count >= 3, let code = Int(String(decoding: bytes[0..<3], as: UTF8.self)), (200...599).contains(code),
+        guard bytes.count >= 3, let code = Int(String(decoding: bytes[0..<3], as: UTF8.self)),
+            (200...599).contains(code),
             bytes.count == 3 || bytes[3] == UInt8(ascii: " ") || bytes[3] == UInt8(ascii: "-")
         else {
             fail(
@@ -127,7 +128,8 @@ final class SMTPReplyHandler: ChannelDuplexHandler {
             return
         }
         let timeout = context.eventLoop.assumeIsolated().scheduleTask(in: request.timeout) { [weak self] () -> Void in
-            self?.fail(NotifierError(code: .timeout, message: "the SMTP server did not answer in time"), context: context)
+            self?.fail(
+                NotifierError(code: .timeout, message: "the SMTP server did not answer in time"), context: context)
         }
         pending.append(Pending(promise: request.promise, timeout: timeout))
         if let command = request.command {
@@ -149,7 +151,8 @@ final class SMTPReplyHandler: ChannelDuplexHandler {
             mapped = NotifierError(
                 code: .tls, message: "the TLS handshake with the SMTP server failed", underlying: error)
         default:
-            mapped = NotifierError(code: .connection, message: "the connection to the SMTP server failed", underlying: error)
+            mapped = NotifierError(
+                code: .connection, message: "the connection to the SMTP server failed", underlying: error)
         }
         fail(mapped, context: context)
     }
