@@ -54,7 +54,7 @@ public struct InsightNotifier: Sendable {
                 subject: renderer.subject(for: digest), textBody: renderer.plainText(for: digest),
                 htmlBody: renderer.html(for: digest), messageIDHost: Self.host(of: smtp.fromAddress))
             var emailLogger = logger
-            emailLogger[metadataKey: "insights.channel"] = "email"
+            emailLogger[metadataKey: NotifierLogKey.channel] = "email"
             let client = SMTPClient(settings: smtp, eventLoopGroup: eventLoopGroup, logger: emailLogger)
             jobs.append(
                 (
@@ -131,13 +131,17 @@ public struct InsightNotifier: Sendable {
         let report = DeliveryReport(recipient: recipient, channels: channels)
         for channel in channels {
             var channelLogger = logger
-            channelLogger[metadataKey: "insights.channel"] = "\(channel.name)"
+            channelLogger[metadataKey: NotifierLogKey.channel] = "\(channel.name)"
             if let error = channel.error {
                 channelLogger.info(
                     "\(what) not delivered",
-                    metadata: ["error.code": "\(error.code)", "delivery.attempts": "\(channel.attempts)"])
+                    metadata: [
+                        NotifierLogKey.errorCode: "\(error.code)",
+                        NotifierLogKey.deliveryAttempts: "\(channel.attempts)",
+                    ])
             } else {
-                channelLogger.info("\(what) delivered", metadata: ["delivery.attempts": "\(channel.attempts)"])
+                channelLogger.info(
+                    "\(what) delivered", metadata: [NotifierLogKey.deliveryAttempts: "\(channel.attempts)"])
             }
         }
         guard !channels.isEmpty else {
@@ -156,8 +160,8 @@ public struct InsightNotifier: Sendable {
 
     private func logger(tenant: String, recipient: String) -> Logger {
         var logger = logger
-        logger[metadataKey: "tenant.id"] = "\(tenant)"
-        logger[metadataKey: "insights.recipient"] = "\(recipient)"
+        logger[metadataKey: NotifierLogKey.tenant] = "\(tenant)"
+        logger[metadataKey: NotifierLogKey.recipient] = "\(recipient)"
         return logger
     }
 

@@ -117,7 +117,8 @@ public struct SMTPClient: Sendable {
         guard final.code == 250 else {
             throw NotifierError(code: .rejected, message: "the SMTP server refused the message", statusCode: final.code)
         }
-        logger.debug("SMTP server accepted the message", metadata: ["smtp.recipients": "\(recipients.count)"])
+        logger.debug(
+            "SMTP server accepted the message", metadata: [NotifierLogKey.smtpRecipients: "\(recipients.count)"])
         // The message is accepted; a failed goodbye changes nothing.
         _ = try? await exchange("QUIT", on: session)
     }
@@ -180,7 +181,7 @@ public struct SMTPClient: Sendable {
     /// Sends one command line (or, with `nil`, nothing: the greeting) and waits for its reply.
     private func exchange(_ command: String?, on session: Session, logAs: String? = nil) async throws -> SMTPReply {
         if let command {
-            logger.trace("SMTP >", metadata: ["smtp.command": "\(logAs ?? command)"])
+            logger.trace("SMTP >", metadata: [NotifierLogKey.smtpCommand: "\(logAs ?? command)"])
             return try await exchange(raw: ByteBuffer(string: command + "\r\n"), on: session)
         }
         return try await exchange(raw: nil, on: session)
@@ -202,7 +203,7 @@ public struct SMTPClient: Sendable {
         }
         session.channel.writeAndFlush(request, promise: written)
         let reply = try await promise.futureResult.get()
-        logger.trace("SMTP <", metadata: ["smtp.reply": "\(reply.code)"])
+        logger.trace("SMTP <", metadata: [NotifierLogKey.smtpReply: "\(reply.code)"])
         return reply
     }
 
@@ -251,7 +252,7 @@ public struct SMTPClient: Sendable {
             }
         do {
             let channel = try await bootstrap.connect(host: settings.host, port: settings.port).get()
-            logger.debug("connected to the SMTP server", metadata: ["smtp.host": "\(settings.host)"])
+            logger.debug("connected to the SMTP server", metadata: [NotifierLogKey.smtpHost: "\(settings.host)"])
             return channel
         } catch let error as ChannelError where error == .connectTimeout(timeout) {
             throw NotifierError(code: .timeout, message: "connecting to the SMTP server timed out", underlying: error)

@@ -97,14 +97,15 @@ public struct WebhookSender: Sendable {
         }
         let attempts = max(1, webhook.maxAttempts)
         var logger = logger
-        logger[metadataKey: "insights.channel"] = "\(channel)"
-        logger[metadataKey: "webhook.delivery"] = "\(deliveryID)"
+        logger[metadataKey: NotifierLogKey.channel] = "\(channel)"
+        logger[metadataKey: NotifierLogKey.webhookDelivery] = "\(deliveryID)"
         for attempt in 1...attempts {
             let outcome = await attemptOnce(body, deliveryID: deliveryID, event: event, to: webhook)
             switch outcome {
             case .delivered(let status):
                 logger.debug(
-                    "webhook delivered", metadata: ["webhook.attempts": "\(attempt)", "http.status": "\(status)"])
+                    "webhook delivered",
+                    metadata: [NotifierLogKey.deliveryAttempts: "\(attempt)", NotifierLogKey.httpStatus: "\(status)"])
                 return WebhookDelivery(deliveryID: deliveryID, attempts: attempt, statusCode: status)
             case .fail(var error):
                 error.attempts = attempt
@@ -113,7 +114,10 @@ public struct WebhookSender: Sendable {
                 error.attempts = attempt
                 guard attempt < attempts else {
                     logger.info(
-                        "webhook gave up", metadata: ["webhook.attempts": "\(attempt)", "error.code": "\(error.code)"])
+                        "webhook gave up",
+                        metadata: [
+                            NotifierLogKey.deliveryAttempts: "\(attempt)", NotifierLogKey.errorCode: "\(error.code)",
+                        ])
                     throw error.on(channel: channel)
                 }
                 let delay =
@@ -122,7 +126,8 @@ public struct WebhookSender: Sendable {
                 logger.debug(
                     "webhook attempt failed; retrying",
                     metadata: [
-                        "webhook.attempt": "\(attempt)", "error.code": "\(error.code)", "webhook.delay": "\(delay)",
+                        NotifierLogKey.webhookAttempt: "\(attempt)", NotifierLogKey.errorCode: "\(error.code)",
+                        NotifierLogKey.webhookDelay: "\(delay)",
                     ])
                 try await sleep(.milliseconds(Int64((delay * 1000).rounded())))
             }
