@@ -291,3 +291,24 @@ struct SMTPClientTimeoutTests {
         }
     }
 }
+
+extension SMTPClientTimeoutTests {
+    @Test("cancelling the sending task ends the session at once, without waiting for the timeout")
+    func cancellation() async throws {
+        try await withWebhookReceiver { url, _ in
+            let port = try #require(URLComponents(string: url)?.port)
+            let settings = SMTPSettings(
+                host: "127.0.0.1", port: port, security: .plain, fromAddress: "insights@convai.example",
+                timeoutSeconds: 30)
+            let started = ContinuousClock.now
+            let task = Task {
+                try await SMTPClient(settings: settings).send(data: "x", from: "a@b.example", to: ["c@d.example"])
+            }
+            try await Task.sleep(for: .milliseconds(300))
+            task.cancel()
+            let result = await task.result
+            #expect(throws: NotifierError.self) { try result.get() }
+            #expect(ContinuousClock.now - started < .seconds(10))
+        }
+    }
+}

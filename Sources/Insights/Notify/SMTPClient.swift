@@ -202,7 +202,13 @@ public struct SMTPClient: Sendable {
                         code: .connection, message: "the SMTP server closed the connection", underlying: error))
         }
         session.channel.writeAndFlush(request, promise: written)
-        let reply = try await promise.futureResult.get()
+        // Cancelling the task ends the session: closing the channel fails the reply.
+        let channel = session.channel
+        let reply = try await withTaskCancellationHandler {
+            try await promise.futureResult.get()
+        } onCancel: {
+            channel.close(promise: nil)
+        }
         logger.trace("SMTP <", metadata: [NotifierLogKey.smtpReply: "\(reply.code)"])
         return reply
     }
