@@ -46,7 +46,7 @@ public struct InsightNotifier: Sendable {
     /// configured) and posts it to each of their webhooks.
     public func send(_ digest: Digest) async throws -> DeliveryReport {
         let logger = logger(tenant: digest.tenant, recipient: digest.recipient.id)
-        var jobs: [(name: String, run: @Sendable () async throws -> Int)] = []
+        var jobs: [Job] = []
         if let smtp, let email = digest.recipient.email, !email.isEmpty {
             let message = MIMEMessage(
                 from: .init(email: smtp.fromAddress, name: smtp.fromName),
@@ -57,13 +57,10 @@ public struct InsightNotifier: Sendable {
             emailLogger[metadataKey: NotifierLogKey.channel] = "email"
             let client = SMTPClient(settings: smtp, eventLoopGroup: eventLoopGroup, logger: emailLogger)
             jobs.append(
-                (
-                    "email",
-                    {
-                        try await client.send(message)
-                        return 1
-                    }
-                ))
+                Job(name: "email") {
+                    try await client.send(message)
+                    return 1
+                })
         }
         var unknown: [String] = []
         let sender = WebhookSender(httpClient: httpClient, logger: logger, sleep: sleep)
@@ -72,7 +69,7 @@ public struct InsightNotifier: Sendable {
                 unknown.append(name)
                 continue
             }
-            jobs.append(("webhook:\(name)", { try await sender.send(digest, to: webhook).attempts }))
+            jobs.append(Job(name: "webhook:\(name)") { try await sender.send(digest, to: webhook).attempts })
         }
         return try await deliver(jobs, unknown: unknown, recipient: digest.recipient.id, what: "digest", logger: logger)
     }
@@ -80,7 +77,7 @@ public struct InsightNotifier: Sendable {
     /// Posts one alert to the recipient's webhooks (alerts are not e-mailed).
     public func push(_ alert: RecipientAlert) async throws -> DeliveryReport {
         let logger = logger(tenant: alert.tenant, recipient: alert.recipient.id)
-        var jobs: [(name: String, run: @Sendable () async throws -> Int)] = []
+        var jobs: [Job] = []
         var unknown: [String] = []
         let sender = WebhookSender(httpClient: httpClient, logger: logger, sleep: sleep)
         for name in Self.unique(alert.recipient.webhooks) {
@@ -88,15 +85,21 @@ public struct InsightNotifier: Sendable {
                 unknown.append(name)
                 continue
             }
-            jobs.append(("webhook:\(name)", { try await sender.push(alert, to: webhook).attempts }))
+            jobs.append(Job(name: "webhook:\(name)") { try await sender.push(alert, to: webhook).attempts })
         }
         return try await deliver(jobs, unknown: unknown, recipient: alert.recipient.id, what: "alert", logger: logger)
     }
 
     // MARK: Fan-out
 
+    /// One channel's delivery; it returns the attempts it took.
+    private struct Job: Sendable {
+        var name: String
+        var run: @Sendable () async throws -> Int
+    }
+
     private func deliver(
-        _ jobs: [(name: String, run: @Sendable () async throws -> Int)], unknown: [String], recipient: String,
+        _ jobs: [Job], unknown: [String], recipient: String,
         what: String, logger: Logger
     ) async throws -> DeliveryReport {
         var results = [DeliveryReport.Channel?](repeating: nil, count: jobs.count)
