@@ -48,12 +48,12 @@ struct DigestRendererTests {
         #expect(html.contains("2026-12-06"))
         var previous = html.startIndex
         for (index, insight) in digest.insights.enumerated() {
-            let title = try #require(html.range(of: insight.title.htmlEscaped), "title of #\(index + 1)")
+            let title = try #require(html.range(of: insight.title.mustacheEscaped), "title of #\(index + 1)")
             #expect(title.lowerBound > previous, "insight #\(index + 1) out of order")
             previous = title.lowerBound
             #expect(html.contains("#\(index + 1) &middot; "))
-            #expect(html.contains(insight.text.htmlEscaped))
-            #expect(html.contains("Ask ConvAI: " + insight.followUpQuestion.htmlEscaped))
+            #expect(html.contains(insight.text.mustacheEscaped))
+            #expect(html.contains("Ask ConvAI: " + insight.followUpQuestion.mustacheEscaped))
         }
         #expect(html.contains("color:#d93025;\">#1 &middot; Negative"))
         #expect(html.contains("color:#e37400;\">#3 &middot; Warning"))
@@ -154,7 +154,7 @@ struct DigestRendererTests {
 
 extension String {
     /// What Mustache's `{{ }}` makes of the text.
-    var htmlEscaped: String {
+    var mustacheEscaped: String {
         replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
             .replacingOccurrences(of: "'", with: "&#39;")

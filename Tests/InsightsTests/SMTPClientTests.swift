@@ -41,7 +41,7 @@ enum SMTPTestServer {
     /// given the settings to reach it and its folder; the server is stopped afterwards.
     static func withServer<T>(_ option: String, _ body: (SMTPSettings, URL) async throws -> T) async throws -> T {
         let script = NotifierFixtures.root.appendingPathComponent("scripts/smtp-test-server").path
-        let exports = String(decoding: try await run(script, ["start", option]), as: UTF8.self)
+        let exports = String(decoding: try await runProgram(script, ["start", option]), as: UTF8.self)
         var values: [String: String] = [:]
         for match in exports.matches(of: /export (\w+)='([^']*)'/) {
             values[String(match.output.1)] = String(match.output.2)
@@ -54,10 +54,10 @@ enum SMTPTestServer {
             settings.password = values["CONVAI_TEST_SMTP_PASSWORD"]
             settings.caCertificateFile = values["CONVAI_TEST_SMTP_CA_FILE"]
             let result = try await body(settings, URL(fileURLWithPath: folder))
-            _ = try await run(script, ["stop", folder])
+            _ = try await runProgram(script, ["stop", folder])
             return result
         } catch {
-            _ = try? await run(script, ["stop", folder])
+            _ = try? await runProgram(script, ["stop", folder])
             throw error
         }
     }
@@ -72,7 +72,7 @@ enum SMTPTestServer {
 /// machine: a blocking wait there stalls every other test's NIO callbacks), and collects
 /// the output in a file rather than a pipe, whose end a daemon started by the program
 /// could hold open.
-func run(_ executable: String, _ arguments: [String]) async throws -> Data {
+func runProgram(_ executable: String, _ arguments: [String]) async throws -> Data {
     let output = FileManager.default.temporaryDirectory.appendingPathComponent("convai-test-\(UUID().uuidString).out")
     guard FileManager.default.createFile(atPath: output.path, contents: nil) else {
         throw CocoaError(.fileWriteUnknown)
@@ -113,7 +113,7 @@ struct ParsedMail: Decodable {
         let script = NotifierFixtures.root.appendingPathComponent("scripts/parse-mail.py").path
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
-        return try decoder.decode(ParsedMail.self, from: await run("python3", [script, file.path]))
+        return try decoder.decode(ParsedMail.self, from: await runProgram("python3", [script, file.path]))
     }
 }
 
@@ -158,10 +158,10 @@ struct SMTPClientTests {
         var (textCursor, htmlCursor) = (text.startIndex, html.startIndex)
         for insight in digest.insights {
             let inText = try #require(text.range(of: insight.title, range: textCursor..<text.endIndex))
-            let inHTML = try #require(html.range(of: insight.title.htmlEscaped, range: htmlCursor..<html.endIndex))
+            let inHTML = try #require(html.range(of: insight.title.mustacheEscaped, range: htmlCursor..<html.endIndex))
             (textCursor, htmlCursor) = (inText.upperBound, inHTML.upperBound)
             #expect(text.contains(insight.text))
-            #expect(html.contains(insight.text.htmlEscaped))
+            #expect(html.contains(insight.text.mustacheEscaped))
         }
         for number in ["18,45,320", "-1,85,400", "88,20,000", "3,12,900"] {
             #expect(text.contains(number))
