@@ -25,7 +25,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 FOLDER = sys.argv[1]
-TLS = os.environ.get("CONVAI_SMTP_TLS", "1") == "1"
+# starttls (the default), implicit (TLS from the first byte, as on port 465) or none.
+TLS = os.environ.get("CONVAI_SMTP_TLS", "starttls")
 
 
 def path(name):
@@ -130,7 +131,8 @@ class RecordingSMTP(SMTP):
         return await super().smtp_STARTTLS(arg)
 
     async def smtp_AUTH(self, arg):
-        record_command("AUTH " + (arg or "").split(" ")[0] + (" (TLS)" if self._tls_protocol else " (plaintext)"))
+        secure = self._tls_protocol is not None or TLS == "implicit"
+        record_command("AUTH " + (arg or "").split(" ")[0] + (" (TLS)" if secure else " (plaintext)"))
         return await super().smtp_AUTH(arg)
 
     async def smtp_MAIL(self, arg):
@@ -164,11 +166,15 @@ def main():
         auth_required=True,
         ready_timeout=10,
     )
-    if TLS:
+    if TLS in ("starttls", "implicit"):
         make_certificate()
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(path("cert.pem"), path("key.pem"))
-        kwargs.update(tls_context=context, require_starttls=True, auth_require_tls=True)
+        if TLS == "starttls":
+            kwargs.update(tls_context=context, require_starttls=True, auth_require_tls=True)
+        else:
+            # aiosmtpd counts only STARTTLS as TLS for AUTH; here the whole session is TLS.
+            kwargs.update(ssl_context=context, auth_require_tls=False)
     else:
         # A server a careless client would happily send its password to.
         kwargs.update(auth_require_tls=False)
@@ -190,7 +196,7 @@ def main():
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
     signal.signal(signal.SIGINT, lambda *_: stopped.set())
-    while not stopped.wait(1):
+    while not stopped.wait(0.1):
         pass
     controller.stop()
 

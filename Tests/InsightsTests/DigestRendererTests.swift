@@ -48,12 +48,12 @@ struct DigestRendererTests {
         #expect(html.contains("2026-12-06"))
         var previous = html.startIndex
         for (index, insight) in digest.insights.enumerated() {
-            let title = try #require(html.range(of: insight.title.htmlEscaped), "title of #\(index + 1)")
+            let title = try #require(html.range(of: insight.title.mustacheEscaped), "title of #\(index + 1)")
             #expect(title.lowerBound > previous, "insight #\(index + 1) out of order")
             previous = title.lowerBound
             #expect(html.contains("#\(index + 1) &middot; "))
-            #expect(html.contains(insight.text.htmlEscaped))
-            #expect(html.contains("Ask ConvAI: " + insight.followUpQuestion.htmlEscaped))
+            #expect(html.contains(insight.text.mustacheEscaped))
+            #expect(html.contains("Ask ConvAI: " + insight.followUpQuestion.mustacheEscaped))
         }
         #expect(html.contains("color:#d93025;\">#1 &middot; Negative"))
         #expect(html.contains("color:#e37400;\">#3 &middot; Warning"))
@@ -109,7 +109,8 @@ struct DigestRendererTests {
             priority: 1, chart: chart, question: "Why <img src=x onerror=alert(1)>?")
         let recipient = Recipient(
             id: "1", name: "O'Brien <admin>", email: nil, role: "manager", hierarchyRole: nil, territory: nil)
-        let html = renderer.html(for: NotifierFixtures.digest(tenantName: "A&B <Foods>", recipient: recipient, insights: [insight]))
+        let html = renderer.html(
+            for: NotifierFixtures.digest(tenantName: "A&B <Foods>", recipient: recipient, insights: [insight]))
         #expect(html.contains("&lt;b&gt;Bold &amp; &quot;quoted&quot;&lt;/b&gt;"))
         #expect(!html.contains("<b>"))
         #expect(!html.contains("<script"))
@@ -119,7 +120,8 @@ struct DigestRendererTests {
         #expect(html.contains("O&#39;Brien &lt;admin&gt;"))
         #expect(html.contains("A&amp;B &lt;Foods&gt;"))
         // The plain text keeps the characters as they are.
-        #expect(renderer.plainText(for: NotifierFixtures.digest(insights: [insight])).contains("<b>Bold & \"quoted\"</b>"))
+        #expect(
+            renderer.plainText(for: NotifierFixtures.digest(insights: [insight])).contains("<b>Bold & \"quoted\"</b>"))
     }
 
     @Test("an empty digest says nothing unusual happened")
@@ -137,7 +139,7 @@ struct DigestRendererTests {
         let text = renderer.plainText(for: digest)
         var previous = text.startIndex
         for (index, insight) in digest.insights.enumerated() {
-            let line = try #require(text.range(of: "\(index + 1). [") , "rank \(index + 1)")
+            let line = try #require(text.range(of: "\(index + 1). ["), "rank \(index + 1)")
             #expect(line.lowerBound >= previous)
             previous = line.lowerBound
             #expect(text.contains(insight.title))
@@ -152,7 +154,7 @@ struct DigestRendererTests {
 
 extension String {
     /// What Mustache's `{{ }}` makes of the text.
-    var htmlEscaped: String {
+    var mustacheEscaped: String {
         replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
             .replacingOccurrences(of: "'", with: "&#39;")

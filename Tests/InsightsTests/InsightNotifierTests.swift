@@ -106,8 +106,10 @@ struct InsightNotifierTests {
             #expect(report.failed.isEmpty, "\(report)")
             let stored = try SMTPTestServer.messages(to: address, in: try SMTPTestServer.folder)
             try #require(stored.count == 1)
-            let envelope = try JSONSerialization.jsonObject(
-                with: Data(contentsOf: stored[0].deletingPathExtension().appendingPathExtension("json"))) as? [String: Any]
+            let envelope =
+                try JSONSerialization.jsonObject(
+                    with: Data(contentsOf: stored[0].deletingPathExtension().appendingPathExtension("json")))
+                as? [String: Any]
             #expect(envelope?["rcpt_tos"] as? [String] == [address])
             #expect(envelope?["tls"] as? Bool == true)
             #expect(envelope?["authenticated"] as? Bool == true)

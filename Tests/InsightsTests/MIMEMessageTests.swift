@@ -4,7 +4,9 @@ import Testing
 
 @Suite("MIME message")
 struct MIMEMessageTests {
-    func message(subject: String = "Nestlé India · Your 5 insights", text: String = "plain", html: String = "<p>html</p>")
+    func message(
+        subject: String = "Nestlé India · Your 5 insights", text: String = "plain", html: String = "<p>html</p>"
+    )
         -> MIMEMessage
     {
         MIMEMessage(
@@ -13,7 +15,8 @@ struct MIMEMessageTests {
             htmlBody: html, date: Date(timeIntervalSince1970: 1_796_657_483))
     }
 
-    @Test("headers: From with name, To, encoded Subject, RFC 5322 Date, Message-ID, MIME-Version, multipart/alternative")
+    @Test(
+        "headers: From with name, To, encoded Subject, RFC 5322 Date, Message-ID, MIME-Version, multipart/alternative")
     func headers() throws {
         let message = message()
         let rendered = message.rendered()
@@ -31,7 +34,8 @@ struct MIMEMessageTests {
 
     @Test("CRLF everywhere, no line over 76 characters in the bodies, text part before the HTML part")
     func lines() throws {
-        let long = String(repeating: "Net sales ₹18,45,320 = down 12.4%; ", count: 20) + "\nline two \n.starts with a dot"
+        let long =
+            String(repeating: "Net sales ₹18,45,320 = down 12.4%; ", count: 20) + "\nline two \n.starts with a dot"
         let rendered = message(text: long, html: "<p>" + long + "</p>").rendered()
         #expect(!rendered.replacingOccurrences(of: "\r\n", with: "").contains("\n"))
         #expect(!rendered.replacingOccurrences(of: "\r\n", with: "").contains("\r"))

@@ -59,7 +59,8 @@ enum NotifierFixtures {
         insight(
             "lapsed_outlets:City:Mumbai:2026-12-06", .lapsedOutlets, .warning,
             title: "7 regular outlets stopped buying",
-            text: "7 outlets that bought every week for two months bought nothing in the last 14 days, worth ₹64,800 a week.",
+            text:
+                "7 outlets that bought every week for two months bought nothing in the last 14 days, worth ₹64,800 a week.",
             priority: 71,
             chart: ChartConfiguration(
                 type: .bar, title: "Usual weekly purchase of the lapsed outlets",
@@ -74,7 +75,11 @@ enum NotifierFixtures {
             chart: ChartConfiguration(
                 type: .line, title: "Weekly net sales of Nescafé",
                 labels: (0..<8).map { "W\($0 + 42)" },
-                datasets: [.init(label: "Nescafé", data: [241_000, 250_300, 238_900, 262_000, 270_450, 281_300, 295_000, 312_900])]),
+                datasets: [
+                    .init(
+                        label: "Nescafé",
+                        data: [241_000, 250_300, 238_900, 262_000, 270_450, 281_300, 295_000, 312_900])
+                ]),
             question: "How did Nescafé do in each outlet type last week?"),
         insight(
             "month_end_projection:City:Mumbai:2026-12", .monthEndProjection, .neutral,

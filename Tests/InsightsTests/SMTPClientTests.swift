@@ -30,8 +30,35 @@ enum SMTPTestServer {
         let files = try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
         return try files.filter { $0.pathExtension == "json" }.sorted { $0.path < $1.path }.compactMap { file in
             let envelope = try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any]
-            guard let recipients = envelope?["rcpt_tos"] as? [String], recipients.contains(recipient) else { return nil }
+            guard let recipients = envelope?["rcpt_tos"] as? [String], recipients.contains(recipient) else {
+                return nil
+            }
             return file.deletingPathExtension().appendingPathExtension("eml")
+        }
+    }
+
+    /// Runs `body` with a second server of its own (`scripts/smtp-test-server start OPTION`),
+    /// given the settings to reach it and its folder; the server is stopped afterwards.
+    static func withServer<T>(_ option: String, _ body: (SMTPSettings, URL) async throws -> T) async throws -> T {
+        let script = NotifierFixtures.root.appendingPathComponent("scripts/smtp-test-server").path
+        let exports = String(decoding: try await runProgram(script, ["start", option]), as: UTF8.self)
+        var values: [String: String] = [:]
+        for match in exports.matches(of: /export (\w+)='([^']*)'/) {
+            values[String(match.output.1)] = String(match.output.2)
+        }
+        let folder = try #require(values["CONVAI_TEST_SMTP_DIR"])
+        do {
+            var settings = try settings()
+            settings.port = try #require(values["CONVAI_TEST_SMTP_PORT"].flatMap { Int($0) })
+            settings.username = values["CONVAI_TEST_SMTP_USER"]
+            settings.password = values["CONVAI_TEST_SMTP_PASSWORD"]
+            settings.caCertificateFile = values["CONVAI_TEST_SMTP_CA_FILE"]
+            let result = try await body(settings, URL(fileURLWithPath: folder))
+            _ = try await runProgram(script, ["stop", folder])
+            return result
+        } catch {
+            _ = try? await runProgram(script, ["stop", folder])
+            throw error
         }
     }
 
@@ -40,17 +67,29 @@ enum SMTPTestServer {
 }
 
 /// Runs a program and returns its standard output; fails the test when it exits non-zero.
-func run(_ executable: String, _ arguments: [String]) throws -> Data {
+///
+/// Waits without blocking a thread of the cooperative pool (two threads on a two-core
+/// machine: a blocking wait there stalls every other test's NIO callbacks), and collects
+/// the output in a file rather than a pipe, whose end a daemon started by the program
+/// could hold open.
+func runProgram(_ executable: String, _ arguments: [String]) async throws -> Data {
+    let output = FileManager.default.temporaryDirectory.appendingPathComponent("convai-test-\(UUID().uuidString).out")
+    guard FileManager.default.createFile(atPath: output.path, contents: nil) else {
+        throw CocoaError(.fileWriteUnknown)
+    }
+    defer { try? FileManager.default.removeItem(at: output) }
+    let handle = try FileHandle(forWritingTo: output)
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = [executable] + arguments
-    let output = Pipe()
-    process.standardOutput = output
-    try process.run()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    try #require(process.terminationStatus == 0, "\(executable) \(arguments.joined(separator: " ")) failed")
-    return data
+    process.standardOutput = handle
+    let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+        process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+        do { try process.run() } catch { continuation.resume(throwing: error) }
+    }
+    try handle.close()
+    try #require(status == 0, "\(executable) \(arguments.joined(separator: " ")) failed")
+    return try Data(contentsOf: output)
 }
 
 /// A stored message as Python's `email` package reads it (`scripts/parse-mail.py`).
@@ -59,24 +98,28 @@ struct ParsedMail: Decodable {
     var from: String
     var to: String
     var date: String
-    var message_id: String
-    var mime_version: String
-    var content_type: String
-    var part_types: [String]
-    var part_charsets: [String?]
+    var messageId: String
+    var mimeVersion: String
+    var contentType: String
+    var partTypes: [String]
+    var partCharsets: [String?]
     var text: String?
     var html: String?
-    var max_line_length: Int
-    var bare_lf: Bool
+    var maxLineLength: Int
+    var bareLf: Bool
     var defects: [String]
 
-    init(file: URL) throws {
+    static func parse(_ file: URL) async throws -> ParsedMail {
         let script = NotifierFixtures.root.appendingPathComponent("scripts/parse-mail.py").path
-        self = try JSONDecoder().decode(ParsedMail.self, from: run("python3", [script, file.path]))
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return try decoder.decode(ParsedMail.self, from: await runProgram("python3", [script, file.path]))
     }
 }
 
-@Suite("SMTP client against aiosmtpd", .enabled(if: SMTPTestServer.port != nil, SMTPTestServer.notSetMessage))
+@Suite(
+    "SMTP client against aiosmtpd", .enabled(if: SMTPTestServer.port != nil, SMTPTestServer.notSetMessage),
+    .timeLimit(.minutes(1)))
 struct SMTPClientTests {
     let logger = Logger(label: "test.smtp")
 
@@ -96,18 +139,18 @@ struct SMTPClientTests {
 
         let stored = try SMTPTestServer.messages(to: address, in: try SMTPTestServer.folder)
         try #require(stored.count == 1)
-        let mail = try ParsedMail(file: stored[0])
+        let mail = try await ParsedMail.parse(stored[0])
         #expect(mail.defects.isEmpty)
         #expect(mail.subject == "Nestlé India · Your 5 insights for 2026-12-06 — Mumbai (City)")
         #expect(mail.from == "ConvAI Insights <insights@convai.example>")
         #expect(mail.to == "Asha Mehta <\(address)>")
-        #expect(mail.mime_version == "1.0")
-        #expect(mail.content_type == "multipart/alternative")
-        #expect(mail.part_types == ["text/plain", "text/html"])
-        #expect(mail.part_charsets == ["utf-8", "utf-8"])
-        #expect(mail.max_line_length <= 78)
-        #expect(!mail.bare_lf)
-        #expect(mail.message_id.hasPrefix("<") && mail.message_id.hasSuffix("@convai.localhost>"))
+        #expect(mail.mimeVersion == "1.0")
+        #expect(mail.contentType == "multipart/alternative")
+        #expect(mail.partTypes == ["text/plain", "text/html"])
+        #expect(mail.partCharsets == ["utf-8", "utf-8"])
+        #expect(mail.maxLineLength <= 78)
+        #expect(!mail.bareLf)
+        #expect(mail.messageId.hasPrefix("<") && mail.messageId.hasSuffix("@convai.localhost>"))
         let text = try #require(mail.text)
         let html = try #require(mail.html)
         #expect(text == renderer.plainText(for: digest))
@@ -115,10 +158,10 @@ struct SMTPClientTests {
         var (textCursor, htmlCursor) = (text.startIndex, html.startIndex)
         for insight in digest.insights {
             let inText = try #require(text.range(of: insight.title, range: textCursor..<text.endIndex))
-            let inHTML = try #require(html.range(of: insight.title.htmlEscaped, range: htmlCursor..<html.endIndex))
+            let inHTML = try #require(html.range(of: insight.title.mustacheEscaped, range: htmlCursor..<html.endIndex))
             (textCursor, htmlCursor) = (inText.upperBound, inHTML.upperBound)
             #expect(text.contains(insight.text))
-            #expect(html.contains(insight.text.htmlEscaped))
+            #expect(html.contains(insight.text.mustacheEscaped))
         }
         for number in ["18,45,320", "-1,85,400", "88,20,000", "3,12,900"] {
             #expect(text.contains(number))
@@ -156,26 +199,32 @@ struct SMTPClientTests {
 
     @Test("a server without STARTTLS is refused before any AUTH is sent in plaintext")
     func noStartTLS() async throws {
-        let script = NotifierFixtures.root.appendingPathComponent("scripts/smtp-test-server").path
-        let exports = String(decoding: try run(script, ["start", "--no-tls"]), as: UTF8.self)
-        var values: [String: String] = [:]
-        for match in exports.matches(of: /export (\w+)='([^']*)'/) { values[String(match.output.1)] = String(match.output.2) }
-        let folder = try #require(values["CONVAI_TEST_SMTP_DIR"])
-        defer { _ = try? run(script, ["stop", folder]) }
-        var settings = try SMTPTestServer.settings()
-        settings.port = try #require(values["CONVAI_TEST_SMTP_PORT"].flatMap { Int($0) })
-        settings.username = values["CONVAI_TEST_SMTP_USER"]
-        settings.password = values["CONVAI_TEST_SMTP_PASSWORD"]
-        let error = await #expect(throws: NotifierError.self) {
-            try await SMTPClient(settings: settings, logger: logger).send(
-                data: "Subject: x\r\n\r\nbody\r\n", from: "insights@convai.example", to: ["asha@nestle.example"])
+        try await SMTPTestServer.withServer("--no-tls") { (settings: SMTPSettings, folder: URL) async throws in
+            let error = await #expect(throws: NotifierError.self) {
+                try await SMTPClient(settings: settings, logger: logger).send(
+                    data: "Subject: x\r\n\r\nbody\r\n", from: "insights@convai.example", to: ["asha@nestle.example"])
+            }
+            #expect(error?.code == .tls)
+            let commands =
+                (try? String(contentsOf: folder.appendingPathComponent("commands.log"), encoding: .utf8)) ?? ""
+            #expect(commands.contains("EHLO"))
+            #expect(!commands.contains("AUTH"))
+            #expect(!commands.contains("MAIL"))
+            #expect(try SMTPTestServer.messages(to: "asha@nestle.example", in: folder).isEmpty)
         }
-        #expect(error?.code == .tls)
-        let commands = (try? String(contentsOfFile: folder + "/commands.log", encoding: .utf8)) ?? ""
-        #expect(commands.contains("EHLO"))
-        #expect(!commands.contains("AUTH"))
-        #expect(!commands.contains("MAIL"))
-        #expect(try SMTPTestServer.messages(to: "asha@nestle.example", in: URL(fileURLWithPath: folder)).isEmpty)
+    }
+
+    @Test("implicit TLS (port 465 style): the certificate is verified, AUTH and the message go over TLS")
+    func implicitTLS() async throws {
+        try await SMTPTestServer.withServer("--implicit-tls") { (settings: SMTPSettings, folder: URL) async throws in
+            var settings = settings
+            settings.security = .implicitTLS
+            try await SMTPClient(settings: settings, logger: logger).send(
+                data: "Subject: implicit\r\n\r\nbody\r\n", from: "insights@convai.example", to: ["asha@nestle.example"])
+            #expect(try SMTPTestServer.messages(to: "asha@nestle.example", in: folder).count == 1)
+            let commands = try String(contentsOf: folder.appendingPathComponent("commands.log"), encoding: .utf8)
+            #expect(commands.contains("AUTH PLAIN (TLS)"))
+        }
     }
 
     @Test("dot-stuffing: a body line that is a single dot arrives intact")
@@ -220,5 +269,46 @@ struct SMTPClientSettingsTests {
             try await SMTPClient(settings: settings).send(data: "x", from: "a@b.example", to: ["c@d.example"])
         }
         #expect(error?.code == .connection)
+    }
+}
+
+@Suite("SMTP client timeouts", .timeLimit(.minutes(1)))
+struct SMTPClientTimeoutTests {
+    @Test("a server that never greets is a timeout error, within the configured time")
+    func silentServer() async throws {
+        // An HTTP server waits for the client to speak first, as a stuck SMTP server would.
+        try await withWebhookReceiver { url, _ in
+            let port = try #require(URLComponents(string: url)?.port)
+            let settings = SMTPSettings(
+                host: "127.0.0.1", port: port, security: .plain, fromAddress: "insights@convai.example",
+                timeoutSeconds: 0.5)
+            let started = ContinuousClock.now
+            let error = await #expect(throws: NotifierError.self) {
+                try await SMTPClient(settings: settings).send(data: "x", from: "a@b.example", to: ["c@d.example"])
+            }
+            #expect(error?.code == .timeout)
+            #expect(ContinuousClock.now - started < .seconds(5))
+        }
+    }
+}
+
+extension SMTPClientTimeoutTests {
+    @Test("cancelling the sending task ends the session at once, without waiting for the timeout")
+    func cancellation() async throws {
+        try await withWebhookReceiver { url, _ in
+            let port = try #require(URLComponents(string: url)?.port)
+            let settings = SMTPSettings(
+                host: "127.0.0.1", port: port, security: .plain, fromAddress: "insights@convai.example",
+                timeoutSeconds: 30)
+            let started = ContinuousClock.now
+            let task = Task {
+                try await SMTPClient(settings: settings).send(data: "x", from: "a@b.example", to: ["c@d.example"])
+            }
+            try await Task.sleep(for: .milliseconds(300))
+            task.cancel()
+            let result = await task.result
+            #expect(throws: NotifierError.self) { try result.get() }
+            #expect(ContinuousClock.now - started < .seconds(10))
+        }
     }
 }

@@ -53,7 +53,8 @@ func withWebhookReceiver<T>(
             if let name = HTTPField.Name(name) { responseHeaders[name] = value }
         }
         return Response(
-            status: .init(code: reply.status), headers: responseHeaders, body: .init(byteBuffer: ByteBuffer(string: "ok")))
+            status: .init(code: reply.status), headers: responseHeaders,
+            body: .init(byteBuffer: ByteBuffer(string: "ok")))
     }
     var logger = Logger(label: "webhook-receiver")
     logger.logLevel = .critical

@@ -9,7 +9,9 @@ import Testing
 struct WebhookSenderTests {
     let logger = Logger(label: "test.webhook")
 
-    func webhook(_ url: String, format: WebhookSettings.Format = .generic, secret: String? = "s3cret", maxAttempts: Int = 5)
+    func webhook(
+        _ url: String, format: WebhookSettings.Format = .generic, secret: String? = "s3cret", maxAttempts: Int = 5
+    )
         -> WebhookSettings
     {
         WebhookSettings(

@@ -45,6 +45,7 @@ public struct DeliveryReport: Sendable, CustomStringConvertible {
 
     /// One line per channel.
     public var description: String {
-        "DeliveryReport(\(recipient)): " + (channels.isEmpty ? "no channel" : channels.map(\.description).joined(separator: "; "))
+        "DeliveryReport(\(recipient)): "
+            + (channels.isEmpty ? "no channel" : channels.map(\.description).joined(separator: "; "))
     }
 }

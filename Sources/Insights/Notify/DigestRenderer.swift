@@ -52,8 +52,10 @@ public struct DigestRenderer: Sendable {
                 let labelWidth = min(rows.map(\.0.count).max() ?? 0, 24)
                 for (label, value, width) in rows {
                     let bar = String(repeating: "█", count: Int((Double(width) / 5).rounded()))
-                    let paddedLabel = label.count >= labelWidth
-                        ? String(label.prefix(labelWidth)) : label + String(repeating: " ", count: labelWidth - label.count)
+                    let paddedLabel =
+                        label.count >= labelWidth
+                        ? String(label.prefix(labelWidth))
+                        : label + String(repeating: " ", count: labelWidth - label.count)
                     lines.append("   \(paddedLabel)  \(bar) \(value)")
                 }
             }
@@ -185,7 +187,9 @@ struct ChartView {
         chartTitle = chart.title
         isBar = chart.type == .bar
         isLine = !isBar
-        pairs = isBar ? Array(pairs.prefix(DigestRenderer.maximumBars)) : Array(pairs.suffix(DigestRenderer.maximumLinePoints))
+        pairs =
+            isBar
+            ? Array(pairs.prefix(DigestRenderer.maximumBars)) : Array(pairs.suffix(DigestRenderer.maximumLinePoints))
         let largest = pairs.compactMap { $0.value.map(abs) }.max() ?? 0
         func share(_ value: Double?) -> Double {
             guard let value, largest > 0 else { return 0 }

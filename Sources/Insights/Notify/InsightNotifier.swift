@@ -46,7 +46,7 @@ public struct InsightNotifier: Sendable {
     /// configured) and posts it to each of their webhooks.
     public func send(_ digest: Digest) async throws -> DeliveryReport {
         let logger = logger(tenant: digest.tenant, recipient: digest.recipient.id)
-        var jobs: [(name: String, run: @Sendable () async throws -> Int)] = []
+        var jobs: [Job] = []
         if let smtp, let email = digest.recipient.email, !email.isEmpty {
             let message = MIMEMessage(
                 from: .init(email: smtp.fromAddress, name: smtp.fromName),
@@ -54,15 +54,22 @@ public struct InsightNotifier: Sendable {
                 subject: renderer.subject(for: digest), textBody: renderer.plainText(for: digest),
                 htmlBody: renderer.html(for: digest), messageIDHost: Self.host(of: smtp.fromAddress))
             var emailLogger = logger
-            emailLogger[metadataKey: "insights.channel"] = "email"
+            emailLogger[metadataKey: NotifierLogKey.channel] = "email"
             let client = SMTPClient(settings: smtp, eventLoopGroup: eventLoopGroup, logger: emailLogger)
-            jobs.append(("email", { try await client.send(message); return 1 }))
+            jobs.append(
+                Job(name: "email") {
+                    try await client.send(message)
+                    return 1
+                })
         }
         var unknown: [String] = []
         let sender = WebhookSender(httpClient: httpClient, logger: logger, sleep: sleep)
         for name in Self.unique(digest.recipient.webhooks) {
-            guard let webhook = webhooks[name] else { unknown.append(name); continue }
-            jobs.append(("webhook:\(name)", { try await sender.send(digest, to: webhook).attempts }))
+            guard let webhook = webhooks[name] else {
+                unknown.append(name)
+                continue
+            }
+            jobs.append(Job(name: "webhook:\(name)") { try await sender.send(digest, to: webhook).attempts })
         }
         return try await deliver(jobs, unknown: unknown, recipient: digest.recipient.id, what: "digest", logger: logger)
     }
@@ -70,20 +77,29 @@ public struct InsightNotifier: Sendable {
     /// Posts one alert to the recipient's webhooks (alerts are not e-mailed).
     public func push(_ alert: RecipientAlert) async throws -> DeliveryReport {
         let logger = logger(tenant: alert.tenant, recipient: alert.recipient.id)
-        var jobs: [(name: String, run: @Sendable () async throws -> Int)] = []
+        var jobs: [Job] = []
         var unknown: [String] = []
         let sender = WebhookSender(httpClient: httpClient, logger: logger, sleep: sleep)
         for name in Self.unique(alert.recipient.webhooks) {
-            guard let webhook = webhooks[name] else { unknown.append(name); continue }
-            jobs.append(("webhook:\(name)", { try await sender.push(alert, to: webhook).attempts }))
+            guard let webhook = webhooks[name] else {
+                unknown.append(name)
+                continue
+            }
+            jobs.append(Job(name: "webhook:\(name)") { try await sender.push(alert, to: webhook).attempts })
         }
         return try await deliver(jobs, unknown: unknown, recipient: alert.recipient.id, what: "alert", logger: logger)
     }
 
     // MARK: Fan-out
 
+    /// One channel's delivery; it returns the attempts it took.
+    private struct Job: Sendable {
+        var name: String
+        var run: @Sendable () async throws -> Int
+    }
+
     private func deliver(
-        _ jobs: [(name: String, run: @Sendable () async throws -> Int)], unknown: [String], recipient: String,
+        _ jobs: [Job], unknown: [String], recipient: String,
         what: String, logger: Logger
     ) async throws -> DeliveryReport {
         var results = [DeliveryReport.Channel?](repeating: nil, count: jobs.count)
@@ -118,12 +134,17 @@ public struct InsightNotifier: Sendable {
         let report = DeliveryReport(recipient: recipient, channels: channels)
         for channel in channels {
             var channelLogger = logger
-            channelLogger[metadataKey: "insights.channel"] = "\(channel.name)"
+            channelLogger[metadataKey: NotifierLogKey.channel] = "\(channel.name)"
             if let error = channel.error {
                 channelLogger.info(
-                    "\(what) not delivered", metadata: ["error.code": "\(error.code)", "delivery.attempts": "\(channel.attempts)"])
+                    "\(what) not delivered",
+                    metadata: [
+                        NotifierLogKey.errorCode: "\(error.code)",
+                        NotifierLogKey.deliveryAttempts: "\(channel.attempts)",
+                    ])
             } else {
-                channelLogger.info("\(what) delivered", metadata: ["delivery.attempts": "\(channel.attempts)"])
+                channelLogger.info(
+                    "\(what) delivered", metadata: [NotifierLogKey.deliveryAttempts: "\(channel.attempts)"])
             }
         }
         guard !channels.isEmpty else {
@@ -133,7 +154,8 @@ public struct InsightNotifier: Sendable {
         if report.delivered.isEmpty {
             if channels.count == 1, let only = channels[0].error { throw only }
             throw NotifierError(
-                code: .undelivered, message: "no channel delivered the \(what): " + report.failed.map(\.name).joined(separator: ", "),
+                code: .undelivered,
+                message: "no channel delivered the \(what): " + report.failed.map(\.name).joined(separator: ", "),
                 attempts: channels.map(\.attempts).reduce(0, +), underlying: channels.first?.error)
         }
         return report
@@ -141,8 +163,8 @@ public struct InsightNotifier: Sendable {
 
     private func logger(tenant: String, recipient: String) -> Logger {
         var logger = logger
-        logger[metadataKey: "tenant.id"] = "\(tenant)"
-        logger[metadataKey: "insights.recipient"] = "\(recipient)"
+        logger[metadataKey: NotifierLogKey.tenant] = "\(tenant)"
+        logger[metadataKey: NotifierLogKey.recipient] = "\(recipient)"
         return logger
     }
 

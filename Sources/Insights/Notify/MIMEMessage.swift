@@ -100,7 +100,8 @@ public struct MIMEMessage: Sendable, Hashable {
     /// Base64 encoded words, each at most 75 characters and never splitting a character's
     /// UTF-8 bytes (RFC 2047 §5 forbids it).
     static func encodedWords(_ text: String) -> String {
-        let prefix = "=?utf-8?B?", suffix = "?="
+        let prefix = "=?utf-8?B?"
+        let suffix = "?="
         // 39 bytes make 52 base64 characters, a 64-character word: with "Subject: " or
         // "From: " in front the line stays under 76.
         let maxBytes = 39
@@ -130,8 +131,12 @@ public struct MIMEMessage: Sendable, Hashable {
         let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second, .weekday], from: date)
         let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        func two(_ value: Int?) -> String { let value = value ?? 0; return value < 10 ? "0\(value)" : "\(value)" }
-        return "\(days[(parts.weekday ?? 1) - 1]), \(two(parts.day)) \(months[(parts.month ?? 1) - 1]) \(parts.year ?? 1970) "
+        func two(_ value: Int?) -> String {
+            let value = value ?? 0
+            return value < 10 ? "0\(value)" : "\(value)"
+        }
+        return
+            "\(days[(parts.weekday ?? 1) - 1]), \(two(parts.day)) \(months[(parts.month ?? 1) - 1]) \(parts.year ?? 1970) "
             + "\(two(parts.hour)):\(two(parts.minute)):\(two(parts.second)) +0000"
     }
 }

@@ -10,7 +10,8 @@ enum NumberFormatting {
             return sign + grouped(UInt64(magnitude.rounded()))
         }
         let hundredths = UInt64((magnitude * 100).rounded())
-        let whole = hundredths / 100, fraction = hundredths % 100
+        let whole = hundredths / 100
+        let fraction = hundredths % 100
         if hundredths == 0 { return "0" }
         var text = grouped(whole)
         if fraction != 0 {

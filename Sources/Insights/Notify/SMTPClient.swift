@@ -44,9 +44,12 @@ public struct SMTPClient: Sendable {
                 attempts: 0)
         }
         let tlsContext = try makeTLSContext()
-        let channel = try await connect(tlsContext: settings.security == .implicitTLS ? tlsContext : nil)
+        let outcome = SMTPSessionOutcome()
+        let channel = try await connect(
+            tlsContext: settings.security == .implicitTLS ? tlsContext : nil, outcome: outcome)
+        let session = Session(channel: channel, outcome: outcome)
         do {
-            try await converse(on: channel, tlsContext: tlsContext, data: data, sender: sender, recipients: recipients)
+            try await converse(on: session, tlsContext: tlsContext, data: data, sender: sender, recipients: recipients)
         } catch {
             try? await channel.close()
             throw error
@@ -56,64 +59,73 @@ public struct SMTPClient: Sendable {
 
     // MARK: The session
 
+    /// A connected channel and where its handler leaves the reason it ended.
+    private struct Session {
+        var channel: any Channel
+        var outcome: SMTPSessionOutcome
+    }
+
     private func converse(
-        on channel: any Channel, tlsContext: NIOSSLContext?, data: String, sender: String, recipients: [String]
+        on session: Session, tlsContext: NIOSSLContext?, data: String, sender: String, recipients: [String]
     ) async throws {
         var tlsActive = settings.security == .implicitTLS
-        let greeting = try await exchange(nil, on: channel)
+        let greeting = try await exchange(nil, on: session)
         guard greeting.code == 220 else {
             throw NotifierError(
                 code: .connection, message: "the SMTP server refused the session", statusCode: greeting.code)
         }
-        var extensions = try await hello(on: channel)
+        var extensions = try await hello(on: session)
 
         if settings.security == .startTLS {
             guard extensions.keys.contains("STARTTLS"), let tlsContext else {
                 throw NotifierError(
                     code: .tls, message: "the SMTP server does not offer STARTTLS; refusing to continue without TLS")
             }
-            let reply = try await exchange("STARTTLS", on: channel)
+            let reply = try await exchange("STARTTLS", on: session)
             guard reply.code == 220 else {
                 throw NotifierError(code: .tls, message: "the SMTP server refused STARTTLS", statusCode: reply.code)
             }
             let hostname = serverNameIndication
+            let channel = session.channel
             try await channel.eventLoop.submit {
                 let handler = try NIOSSLClientHandler(context: tlsContext, serverHostname: hostname)
                 try channel.pipeline.syncOperations.addHandler(handler, position: .first)
             }.get()
             tlsActive = true
             // RFC 3207 §4.2: everything learnt before TLS is forgotten and asked again.
-            extensions = try await hello(on: channel)
+            extensions = try await hello(on: session)
         }
 
         if let username = settings.username {
             guard tlsActive || settings.isLoopback else {
                 throw NotifierError(code: .tls, message: "refusing to send credentials without TLS")
             }
-            try await authenticate(username: username, password: settings.password ?? "", extensions: extensions, on: channel)
+            try await authenticate(
+                username: username, password: settings.password ?? "", extensions: extensions, on: session)
         }
 
-        try await expect(250, for: "MAIL FROM:<\(sender)>", on: channel, failure: "the SMTP server refused the sender")
+        try await expect(250, for: "MAIL FROM:<\(sender)>", on: session, failure: "the SMTP server refused the sender")
         for recipient in recipients {
-            let reply = try await exchange("RCPT TO:<\(recipient)>", on: channel)
+            let reply = try await exchange("RCPT TO:<\(recipient)>", on: session)
             guard reply.code == 250 || reply.code == 251 else {
                 throw NotifierError(
                     code: .rejected, message: "the SMTP server refused a recipient", statusCode: reply.code)
             }
         }
-        try await expect(354, for: "DATA", on: channel, failure: "the SMTP server refused the message")
-        let final = try await exchange(raw: ByteBuffer(string: Self.dotStuffed(data)), on: channel)
+        try await expect(354, for: "DATA", on: session, failure: "the SMTP server refused the message")
+        let final = try await exchange(raw: ByteBuffer(string: Self.dotStuffed(data)), on: session)
         guard final.code == 250 else {
             throw NotifierError(code: .rejected, message: "the SMTP server refused the message", statusCode: final.code)
         }
-        logger.debug("SMTP server accepted the message", metadata: ["smtp.recipients": "\(recipients.count)"])
+        logger.debug(
+            "SMTP server accepted the message", metadata: [NotifierLogKey.smtpRecipients: "\(recipients.count)"])
         // The message is accepted; a failed goodbye changes nothing.
-        _ = try? await exchange("QUIT", on: channel)
+        _ = try? await exchange("QUIT", on: session)
     }
 
     /// EHLO, returning the extensions by upper-cased keyword with their parameters.
-    private func hello(on channel: any Channel) async throws -> [String: [String]] {
-        let reply = try await exchange("EHLO \(MIMEMessage.headerSafe(settings.heloName))", on: channel)
+    private func hello(on session: Session) async throws -> [String: [String]] {
+        let reply = try await exchange("EHLO \(MIMEMessage.headerSafe(settings.heloName))", on: session)
         guard reply.code == 250 else {
             throw NotifierError(code: .rejected, message: "the SMTP server refused EHLO", statusCode: reply.code)
         }
@@ -127,28 +139,28 @@ public struct SMTPClient: Sendable {
     }
 
     private func authenticate(
-        username: String, password: String, extensions: [String: [String]], on channel: any Channel
+        username: String, password: String, extensions: [String: [String]], on session: Session
     ) async throws {
         let mechanisms = extensions["AUTH"] ?? []
         let refused = "the SMTP server refused the credentials"
         if mechanisms.contains("PLAIN") {
             let token = Data("\0\(username)\0\(password)".utf8).base64EncodedString()
-            let reply = try await exchange("AUTH PLAIN \(token)", on: channel, logAs: "AUTH PLAIN <redacted>")
+            let reply = try await exchange("AUTH PLAIN \(token)", on: session, logAs: "AUTH PLAIN <redacted>")
             guard reply.code == 235 else {
                 throw NotifierError(code: .authentication, message: refused, statusCode: reply.code)
             }
         } else if mechanisms.contains("LOGIN") {
-            let start = try await exchange("AUTH LOGIN", on: channel)
+            let start = try await exchange("AUTH LOGIN", on: session)
             guard start.code == 334 else {
                 throw NotifierError(code: .authentication, message: refused, statusCode: start.code)
             }
             let user = try await exchange(
-                Data(username.utf8).base64EncodedString(), on: channel, logAs: "<username>")
+                Data(username.utf8).base64EncodedString(), on: session, logAs: "<username>")
             guard user.code == 334 else {
                 throw NotifierError(code: .authentication, message: refused, statusCode: user.code)
             }
             let done = try await exchange(
-                Data(password.utf8).base64EncodedString(), on: channel, logAs: "<redacted>")
+                Data(password.utf8).base64EncodedString(), on: session, logAs: "<redacted>")
             guard done.code == 235 else {
                 throw NotifierError(code: .authentication, message: refused, statusCode: done.code)
             }
@@ -159,28 +171,45 @@ public struct SMTPClient: Sendable {
         logger.debug("SMTP authentication succeeded")
     }
 
-    private func expect(_ code: Int, for command: String, on channel: any Channel, failure: String) async throws {
-        let reply = try await exchange(command, on: channel)
+    private func expect(_ code: Int, for command: String, on session: Session, failure: String) async throws {
+        let reply = try await exchange(command, on: session)
         guard reply.code == code else {
             throw NotifierError(code: .rejected, message: failure, statusCode: reply.code)
         }
     }
 
     /// Sends one command line (or, with `nil`, nothing: the greeting) and waits for its reply.
-    private func exchange(_ command: String?, on channel: any Channel, logAs: String? = nil) async throws -> SMTPReply {
+    private func exchange(_ command: String?, on session: Session, logAs: String? = nil) async throws -> SMTPReply {
         if let command {
-            logger.trace("SMTP >", metadata: ["smtp.command": "\(logAs ?? command)"])
-            return try await exchange(raw: ByteBuffer(string: command + "\r\n"), on: channel)
+            logger.trace("SMTP >", metadata: [NotifierLogKey.smtpCommand: "\(logAs ?? command)"])
+            return try await exchange(raw: ByteBuffer(string: command + "\r\n"), on: session)
         }
-        return try await exchange(raw: nil, on: channel)
+        return try await exchange(raw: nil, on: session)
     }
 
-    private func exchange(raw: ByteBuffer?, on channel: any Channel) async throws -> SMTPReply {
-        let promise = channel.eventLoop.makePromise(of: SMTPReply.self)
+    private func exchange(raw: ByteBuffer?, on session: Session) async throws -> SMTPReply {
+        let promise = session.channel.eventLoop.makePromise(of: SMTPReply.self)
         let request = SMTPRequest(command: raw, timeout: timeout, promise: promise)
-        channel.writeAndFlush(request, promise: nil)
-        let reply = try await promise.futureResult.get()
-        logger.trace("SMTP <", metadata: ["smtp.reply": "\(reply.code)"])
+        let written = session.channel.eventLoop.makePromise(of: Void.self)
+        // The handler takes charge of `promise` as soon as it sees the request (and then
+        // completes `written`); a request that never reaches it, because the channel closed
+        // and its pipeline is gone, fails here with the reason the session ended.
+        let outcome = session.outcome
+        written.futureResult.whenFailure { error in
+            promise.fail(
+                outcome.recorded
+                    ?? NotifierError(
+                        code: .connection, message: "the SMTP server closed the connection", underlying: error))
+        }
+        session.channel.writeAndFlush(request, promise: written)
+        // Cancelling the task ends the session: closing the channel fails the reply.
+        let channel = session.channel
+        let reply = try await withTaskCancellationHandler {
+            try await promise.futureResult.get()
+        } onCancel: {
+            channel.close(promise: nil)
+        }
+        logger.trace("SMTP <", metadata: [NotifierLogKey.smtpReply: "\(reply.code)"])
         return reply
     }
 
@@ -213,7 +242,7 @@ public struct SMTPClient: Sendable {
         }
     }
 
-    private func connect(tlsContext: NIOSSLContext?) async throws -> any Channel {
+    private func connect(tlsContext: NIOSSLContext?, outcome: SMTPSessionOutcome) async throws -> any Channel {
         let hostname = serverNameIndication
         let bootstrap = ClientBootstrap(group: group)
             .connectTimeout(timeout)
@@ -224,12 +253,12 @@ public struct SMTPClient: Sendable {
                             NIOSSLClientHandler(context: tlsContext, serverHostname: hostname))
                     }
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(SMTPLineDecoder()))
-                    try channel.pipeline.syncOperations.addHandler(SMTPReplyHandler())
+                    try channel.pipeline.syncOperations.addHandler(SMTPReplyHandler(outcome: outcome))
                 }
             }
         do {
             let channel = try await bootstrap.connect(host: settings.host, port: settings.port).get()
-            logger.debug("connected to the SMTP server", metadata: ["smtp.host": "\(settings.host)"])
+            logger.debug("connected to the SMTP server", metadata: [NotifierLogKey.smtpHost: "\(settings.host)"])
             return channel
         } catch let error as ChannelError where error == .connectTimeout(timeout) {
             throw NotifierError(code: .timeout, message: "connecting to the SMTP server timed out", underlying: error)

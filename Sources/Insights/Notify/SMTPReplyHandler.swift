@@ -1,5 +1,6 @@
 import NIOCore
 import NIOSSL
+import Synchronization
 
 /// One SMTP reply: a three-digit code and its text lines (`250-…` continuation lines
 /// gathered up to the final `250 …`).
@@ -16,6 +17,20 @@ struct SMTPRequest: Sendable {
     var command: ByteBuffer?
     var timeout: TimeAmount
     var promise: EventLoopPromise<SMTPReply>
+}
+
+/// Why a session ended, readable after its pipeline is gone: a command written after the
+/// channel closed never reaches ``SMTPReplyHandler``, and its sender needs the real reason
+/// (a failed TLS handshake, say) rather than "channel closed".
+final class SMTPSessionOutcome: Sendable {
+    private let failure = Mutex<NotifierError?>(nil)
+
+    /// Keeps the first failure.
+    func record(_ error: NotifierError) {
+        failure.withLock { if $0 == nil { $0 = error } }
+    }
+
+    var recorded: NotifierError? { failure.withLock { $0 } }
 }
 
 /// Splits the server's bytes into lines. A line longer than 4 KiB (RFC 5321 allows 512)
@@ -70,11 +85,17 @@ final class SMTPReplyHandler: ChannelDuplexHandler {
     private var unclaimed = CircularBuffer<SMTPReply>()
     private var partialLines: [String] = []
     private var failure: NotifierError?
+    private let outcome: SMTPSessionOutcome
+
+    init(outcome: SMTPSessionOutcome) {
+        self.outcome = outcome
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let line = unwrapInboundIn(data)
         let bytes = Array(line.utf8)
-        guard bytes.count >= 3, let code = Int(String(decoding: bytes[0..<3], as: UTF8.self)), (200...599).contains(code),
+        guard bytes.count >= 3, let code = Int(String(decoding: bytes[0..<3], as: UTF8.self)),
+            (200...599).contains(code),
             bytes.count == 3 || bytes[3] == UInt8(ascii: " ") || bytes[3] == UInt8(ascii: "-")
         else {
             fail(
@@ -107,7 +128,8 @@ final class SMTPReplyHandler: ChannelDuplexHandler {
             return
         }
         let timeout = context.eventLoop.assumeIsolated().scheduleTask(in: request.timeout) { [weak self] () -> Void in
-            self?.fail(NotifierError(code: .timeout, message: "the SMTP server did not answer in time"), context: context)
+            self?.fail(
+                NotifierError(code: .timeout, message: "the SMTP server did not answer in time"), context: context)
         }
         pending.append(Pending(promise: request.promise, timeout: timeout))
         if let command = request.command {
@@ -129,7 +151,8 @@ final class SMTPReplyHandler: ChannelDuplexHandler {
             mapped = NotifierError(
                 code: .tls, message: "the TLS handshake with the SMTP server failed", underlying: error)
         default:
-            mapped = NotifierError(code: .connection, message: "the connection to the SMTP server failed", underlying: error)
+            mapped = NotifierError(
+                code: .connection, message: "the connection to the SMTP server failed", underlying: error)
         }
         fail(mapped, context: context)
     }
@@ -142,7 +165,10 @@ final class SMTPReplyHandler: ChannelDuplexHandler {
     /// Ends the session: fails everyone waiting and closes the channel. The first failure
     /// wins, so that a timeout is not reported as the close it causes.
     private func fail(_ error: NotifierError, context: ChannelHandlerContext) {
-        if failure == nil { failure = error }
+        if failure == nil {
+            failure = error
+            outcome.record(error)
+        }
         let reason = failure ?? error
         while let next = pending.popFirst() {
             next.timeout?.cancel()

@@ -11,11 +11,11 @@ public struct SMTPSettings: Sendable, Hashable, CustomStringConvertible {
         /// client refuses to go on when the server does not offer it.
         public static let startTLS = Security(raw: "starttls")
         /// TLS from the first byte (port 465).
-        public static let implicitTLS = Security(raw: "tls")
+        public static let implicitTLS = Security(raw: "implicit-tls")
         /// No TLS at all; allowed only for a server on the loopback interface.
         public static let plain = Security(raw: "plain")
 
-        /// `starttls`, `tls` or `plain`.
+        /// `starttls`, `implicit-tls` or `plain`.
         public var description: String { raw }
     }
 

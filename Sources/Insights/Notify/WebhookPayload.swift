@@ -89,7 +89,8 @@ enum WebhookPayload {
                 elements: [
                     Text(
                         type: "mrkdwn",
-                        text: escape("For \(digest.recipient.name) · \(digest.scopeDescription) · data up to \(digest.asOf)"))
+                        text: escape(
+                            "For \(digest.recipient.name) · \(digest.scopeDescription) · data up to \(digest.asOf)"))
                 ]))
         if digest.insights.isEmpty {
             blocks.append(section(escape(DigestRenderer.emptyMessage(for: digest))))
@@ -129,7 +130,8 @@ enum WebhookPayload {
             case .neutral: ":white_circle:"
             }
         let number = rank.map { "\($0). " } ?? ""
-        return "\(marker) *\(number)\(escape(insight.title))*\n\(escape(insight.text))\n_Ask ConvAI: \(escape(insight.followUpQuestion))_"
+        return
+            "\(marker) *\(number)\(escape(insight.title))*\n\(escape(insight.text))\n_Ask ConvAI: \(escape(insight.followUpQuestion))_"
     }
 
     /// Slack's mrkdwn reads `<…>` as links and mentions; text from data must not.

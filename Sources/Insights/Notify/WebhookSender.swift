@@ -69,10 +69,11 @@ public struct WebhookSender: Sendable {
         message.append(UInt8(ascii: "."))
         message.append(body)
         let code = HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: Data(secret.utf8)))
-        return "sha256=" + code.map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        return "sha256="
+            + code.map { byte in
+                let hex = String(byte, radix: 16)
+                return byte < 16 ? "0" + hex : hex
+            }.joined()
     }
 
     // MARK: Delivery with retries
@@ -87,7 +88,8 @@ public struct WebhookSender: Sendable {
         -> WebhookDelivery
     {
         let channel = "webhook:\(webhook.name)"
-        guard let url = URL(string: webhook.url), let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http",
+        guard let url = URL(string: webhook.url), let scheme = url.scheme?.lowercased(),
+            scheme == "https" || scheme == "http",
             url.host != nil
         else {
             throw NotifierError(
@@ -95,13 +97,15 @@ public struct WebhookSender: Sendable {
         }
         let attempts = max(1, webhook.maxAttempts)
         var logger = logger
-        logger[metadataKey: "insights.channel"] = "\(channel)"
-        logger[metadataKey: "webhook.delivery"] = "\(deliveryID)"
+        logger[metadataKey: NotifierLogKey.channel] = "\(channel)"
+        logger[metadataKey: NotifierLogKey.webhookDelivery] = "\(deliveryID)"
         for attempt in 1...attempts {
             let outcome = await attemptOnce(body, deliveryID: deliveryID, event: event, to: webhook)
             switch outcome {
             case .delivered(let status):
-                logger.debug("webhook delivered", metadata: ["webhook.attempts": "\(attempt)", "http.status": "\(status)"])
+                logger.debug(
+                    "webhook delivered",
+                    metadata: [NotifierLogKey.deliveryAttempts: "\(attempt)", NotifierLogKey.httpStatus: "\(status)"])
                 return WebhookDelivery(deliveryID: deliveryID, attempts: attempt, statusCode: status)
             case .fail(var error):
                 error.attempts = attempt
@@ -109,19 +113,28 @@ public struct WebhookSender: Sendable {
             case .retry(var error, let retryAfter):
                 error.attempts = attempt
                 guard attempt < attempts else {
-                    logger.info("webhook gave up", metadata: ["webhook.attempts": "\(attempt)", "error.code": "\(error.code)"])
+                    logger.info(
+                        "webhook gave up",
+                        metadata: [
+                            NotifierLogKey.deliveryAttempts: "\(attempt)", NotifierLogKey.errorCode: "\(error.code)",
+                        ])
                     throw error.on(channel: channel)
                 }
-                let delay = retryAfter.map { min(max($0, 0), webhook.maxBackoffSeconds) }
+                let delay =
+                    retryAfter.map { min(max($0, 0), webhook.maxBackoffSeconds) }
                     ?? Self.backoff(afterFailure: attempt, webhook: webhook, jitter: Double.random(in: 0..<0.2))
                 logger.debug(
                     "webhook attempt failed; retrying",
-                    metadata: ["webhook.attempt": "\(attempt)", "error.code": "\(error.code)", "webhook.delay": "\(delay)"])
+                    metadata: [
+                        NotifierLogKey.webhookAttempt: "\(attempt)", NotifierLogKey.errorCode: "\(error.code)",
+                        NotifierLogKey.webhookDelay: "\(delay)",
+                    ])
                 try await sleep(.milliseconds(Int64((delay * 1000).rounded())))
             }
         }
         // The loop always returns or throws on its last attempt.
-        throw NotifierError(code: .undelivered, message: "the webhook was not delivered", channel: channel, attempts: attempts)
+        throw NotifierError(
+            code: .undelivered, message: "the webhook was not delivered", channel: channel, attempts: attempts)
     }
 
     /// `initial × 2^(failures − 1)`, capped, stretched by `jitter` (a fraction) and capped again.
@@ -131,7 +144,9 @@ public struct WebhookSender: Sendable {
         return min(capped * (1 + jitter), webhook.maxBackoffSeconds)
     }
 
-    private func attemptOnce(_ body: Data, deliveryID: String, event: String, to webhook: WebhookSettings) async -> Outcome {
+    private func attemptOnce(_ body: Data, deliveryID: String, event: String, to webhook: WebhookSettings) async
+        -> Outcome
+    {
         var request = HTTPClientRequest(url: webhook.url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
@@ -151,15 +166,20 @@ public struct WebhookSender: Sendable {
         do {
             let response = try await httpClient.execute(request, timeout: timeout, logger: logger)
             status = Int(response.status.code)
-            retryAfter = response.headers.first(name: "Retry-After").flatMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+            retryAfter = response.headers.first(name: "Retry-After").flatMap {
+                Double($0.trimmingCharacters(in: .whitespaces))
+            }
             // The connection goes back to the pool only once the body is read; it is not needed.
             for try await _ in response.body {}
         } catch let error as HTTPClientError
             where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout
         {
-            return .retry(NotifierError(code: .timeout, message: "the webhook did not answer in time", underlying: error), after: nil)
+            return .retry(
+                NotifierError(code: .timeout, message: "the webhook did not answer in time", underlying: error),
+                after: nil)
         } catch {
-            return .retry(NotifierError(code: .connection, message: "could not reach the webhook", underlying: error), after: nil)
+            return .retry(
+                NotifierError(code: .connection, message: "could not reach the webhook", underlying: error), after: nil)
         }
         switch status {
         case 200..<300:

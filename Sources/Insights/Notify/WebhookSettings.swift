@@ -49,6 +49,7 @@ public struct WebhookSettings: Sendable, Hashable, CustomStringConvertible {
     /// as Slack's are, so only its host is shown).
     public var description: String {
         let host = url.split(separator: "/", omittingEmptySubsequences: true).dropFirst().first.map(String.init) ?? "?"
-        return "WebhookSettings(name: \(name), host: \(host), format: \(format), secret: \(secret == nil ? "-" : "<redacted>"))"
+        return
+            "WebhookSettings(name: \(name), host: \(host), format: \(format), secret: \(secret == nil ? "-" : "<redacted>"))"
     }
 }
