@@ -118,8 +118,11 @@ struct ChangeDetectors {
                         type: .bar, title: "\(metric.name.capitalized), \(periods.phrase)",
                         labels: [periods.previousName, periods.currentName],
                         datasets: [.init(label: metric.name.capitalized, data: [previous, current])])
+                // By day: ISO weeks and calendar months do not line up with the compared
+                // periods (the week to a Tuesday, the same days of a longer month), so only
+                // daily rows add up to the two totals quoted.
                 let query = context.dailyQuery(
-                    measures: [metric.measure], from: periods.previous.from, to: periods.current.to, granularity: periods.key == "wow" ? .week : .month)
+                    measures: [metric.measure], from: periods.previous.from, to: periods.current.to, granularity: .day)
                 findings.append(
                     Finding(
                         insight: Insight(
