@@ -249,7 +249,7 @@ struct ChangeDetectors {
                     context: context, type: .leadersAndLaggards, idParts: [context.asOf.description],
                     title: "\(leader.name) leads, \(laggard.name) lags",
                     text:
-                        "Month to date, \(leader.name) leads \(context.scopeName)'s \(level.lowercased())s at \(InsightFormat.percent(leader.change)) on last month's same days, while \(laggard.name) lags at \(InsightFormat.percent(laggard.change)).",
+                        "Month to date, \(leader.name) leads \(context.scopeName)'s \(level == "City" ? "cities" : "\(level.lowercased())s") at \(InsightFormat.percent(leader.change)) on last month's same days, while \(laggard.name) lags at \(InsightFormat.percent(laggard.change)).",
                     tone: laggard.change <= -context.settings.minimumChangePercent ? .warning : .neutral,
                     priority: 24 + min(36, spread * 0.8), from: periods.previous.from, to: periods.current.to,
                     query: context.dailyQuery(
