@@ -123,12 +123,15 @@ struct DetectorTests {
 
     // MARK: Ranking
 
-    static func finding(_ id: String, _ type: InsightType, priority: Double, mergeKey: String? = nil) -> Finding {
+    static func finding(
+        _ id: String, _ type: InsightType, priority: Double, mergeKey: String? = nil,
+        query: CubeQuery = CubeQuery(measures: ["Transactions.netSales"])
+    ) -> Finding {
         Finding(
             insight: Insight(
                 id: id, type: type, title: id, text: "\(id) happened.", tone: .neutral, priority: priority, subject: "Tenant",
                 periodStart: "2026-06-30", periodEnd: "2026-06-30",
-                evidence: InsightEvidence(query: CubeQuery(measures: ["Transactions.netSales"]), values: [.init(name: id, value: priority)]),
+                evidence: InsightEvidence(query: query, values: [.init(name: id, value: priority)]),
                 chart: ChartConfiguration(type: .bar, title: id, labels: [id], datasets: [.init(label: id, data: [priority])]),
                 followUpQuestion: "why \(id)"),
             mergeKey: mergeKey, clause: "\(id) clause", signals: [])
@@ -163,5 +166,25 @@ struct DetectorTests {
         #expect(change.text == "high happened; low clause.")
         #expect(change.priority == 43)
         #expect(change.evidence.values.map(\.name) == ["high", "low"])
+    }
+
+    @Test("a merged insight's query gains the measures of queries that differ only in measures, and no others")
+    func mergeMeasures() {
+        func daily(_ measure: String, filter: String = "Pune") -> CubeQuery {
+            CubeQuery(
+                measures: [measure],
+                timeDimensions: [.init(dimension: "Transactions.transactionDate", granularity: .day, dateRange: .absolute("2026-06-17", "2026-06-30"))],
+                filters: [.member("Customers.city", .equals, [filter])])
+        }
+        let merged = InsightRanker.merge([
+            Self.finding("sales", .periodChange, priority: 50, mergeKey: "change:wow", query: daily("Transactions.netSales")),
+            Self.finding("volume", .periodChange, priority: 40, mergeKey: "change:wow", query: daily("Transactions.totalQuantity")),
+            Self.finding("elsewhere", .periodChange, priority: 30, mergeKey: "change:wow", query: daily("Transactions.uniqueCustomers", filter: "Nagpur")),
+            Self.finding("again", .periodChange, priority: 20, mergeKey: "change:wow", query: daily("Transactions.netSales")),
+        ])
+        #expect(merged.count == 1)
+        var expected = daily("Transactions.netSales")
+        expected.measures = ["Transactions.netSales", "Transactions.totalQuantity"]
+        #expect(merged.first?.evidence.query == expected)
     }
 }

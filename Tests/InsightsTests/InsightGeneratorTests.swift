@@ -52,9 +52,8 @@ struct InsightGeneratorTests {
     /// (for a distinct count, whose rows do not add up, the query's measure and filters run
     /// once per range).
     static func totals(
-        of query: CubeQuery, ranges: [(from: SQLDate, to: SQLDate)], in tenant: InsightTenant.Loaded
+        of measure: String, in query: CubeQuery, ranges: [(from: SQLDate, to: SQLDate)], in tenant: InsightTenant.Loaded
     ) async throws -> [Double] {
-        let measure = try #require(query.measures.first)
         if let compared = query.timeDimensions.first(where: { $0.compareDateRange != nil })?.compareDateRange {
             #expect(compared == ranges.map { .absolute($0.from.description, $0.to.description) })
             var totals: [Double] = []
@@ -98,18 +97,36 @@ struct InsightGeneratorTests {
         #expect(abs(actual - expected) <= 0.01 * max(abs(expected), 1), "\(what): query \(actual), evidence \(expected)")
     }
 
-    /// Checks one period-change insight's first two values against its query.
+    /// The measure behind each metric a period change names.
+    static let metricMeasures = [
+        "net sales": "Transactions.netSales", "volume": "Transactions.totalQuantity",
+        "buying outlets": "Transactions.uniqueCustomers",
+    ]
+
+    /// Checks every "<metric>, <current period>" and "<metric>, <previous period>" pair of a
+    /// period-change insight (merged ones carry several) against its query.
     static func checkPeriodChange(_ insight: Insight, in tenant: InsightTenant.Loaded) async throws {
         let parts = insight.id.split(separator: ":").map(String.init)
         let key = parts[parts.count - 2]
         let periods = try #require(ComparedPeriods.all(asOf: InsightTenant.asOf).first { $0.key == key }, "\(insight.id)")
         let values = insight.evidence.values
+        let query = insight.evidence.query
         try #require(values.count >= 2)
         #expect(values[0].name.hasSuffix(", \(periods.currentName)"), "\(insight.id): \(values[0].name)")
-        #expect(values[1].name.hasSuffix(", \(periods.previousName)"), "\(insight.id): \(values[1].name)")
-        let totals = try await totals(of: insight.evidence.query, ranges: [periods.current, periods.previous], in: tenant)
-        expectClose(totals[0], values[0].value, "\(insight.id) current")
-        expectClose(totals[1], values[1].value, "\(insight.id) previous")
+        var checked = 0
+        for (index, value) in values.enumerated() where value.name.hasSuffix(", \(periods.currentName)") {
+            let metric = String(value.name.dropLast(periods.currentName.count + 2))
+            let measure = try #require(metricMeasures[metric], "\(insight.id): \(value.name)")
+            #expect(query.measures.contains(measure), "\(insight.id) quotes \(metric) but its query lacks \(measure)")
+            guard query.measures.contains(measure) else { continue }
+            try #require(index + 1 < values.count)
+            #expect(values[index + 1].name == "\(metric), \(periods.previousName)", "\(insight.id)")
+            let totals = try await totals(of: measure, in: query, ranges: [periods.current, periods.previous], in: tenant)
+            expectClose(totals[0], value.value, "\(insight.id) \(metric) current")
+            expectClose(totals[1], values[index + 1].value, "\(insight.id) \(metric) previous")
+            checked += 1
+        }
+        #expect(checked >= 1, "\(insight.id)")
     }
 
     @Test("period-change evidence queries return the quoted numbers at every level", arguments: ["NSM", "ZSM", "ASM", "SO"])
@@ -145,6 +162,23 @@ struct InsightGeneratorTests {
                 Self.expectClose(result.rows.first?.first?.doubleValue ?? 0, insight.evidence.values[index].value, "\(insight.id) \(index)")
             }
         }
+    }
+
+    @Test("leaders and laggards name the level in the plural: a state's cities, a zone's states")
+    func leadersPlural() async throws {
+        let tenant = try await InsightTenant.shared.loaded()
+        var seen: Set<String> = []
+        for level in ["ZSM", "ASM"] {
+            for recipient in tenant.recipients where recipient.hierarchyRole == level {
+                let found = try await tenant.findings(for: recipient.territory).map(\.insight)
+                guard let insight = found.first(where: { $0.type == .leadersAndLaggards }) else { continue }
+                let plural = level == "ZSM" ? "states" : "cities"
+                #expect(insight.text.contains("'s \(plural) at "), "\(insight.text)")
+                seen.insert(level)
+                break
+            }
+        }
+        #expect(seen == ["ZSM", "ASM"])
     }
 
     // MARK: Row-level scoping
