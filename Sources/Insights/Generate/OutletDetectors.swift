@@ -207,7 +207,10 @@ struct OutletDetectors {
                     timeDimensions: [
                         .init(dimension: "PrimarySales.invoiceDate", granularity: .week, dateRange: .absolute(from.description, context.asOf.description))
                     ],
-                    filters: [.member("Accounts.accountName", .equals, [info.name])]))
+                    // Distributors' names repeat across cities (two Gowda Enterprises): the city tells them apart.
+                    filters: [
+                        .member("Accounts.accountName", .equals, [info.name]), .member("Accounts.city", .equals, [info.city]),
+                    ]))
             return Finding(
                 insight: Insight(
                     context: context, type: .stockBuildUp, idParts: [info.name, context.asOf.description],
