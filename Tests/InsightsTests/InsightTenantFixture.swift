@@ -23,6 +23,8 @@ actor InsightTenant {
         var recipients: [Recipient]
         /// Each recipient's digest with the default settings.
         var insights: [String: [Insight]]
+        /// The distributors (`dim_account`): name and city.
+        var accounts: [(name: String, city: String)]
 
         func generator(settings: InsightSettings = InsightSettings()) -> InsightGenerator {
             InsightGenerator(model: model, database: database, tenantName: SampleTenant.itc.displayName, settings: settings)
@@ -81,7 +83,10 @@ actor InsightTenant {
         guard report.succeeded else { throw FixtureError("transform of itc failed: \(report.summary)") }
         let model = try DataModel.load(from: root.appendingPathComponent("model"))
         let recipients = try await RecipientDirectory(model: model, database: database).recipients(asOf: asOf)
-        var loaded = Loaded(model: model, database: database, recipients: recipients, insights: [:])
+        let accounts = try await database.query("SELECT account_name, city FROM dim_account", []).rows.map { row in
+            (name: row[0].stringValue ?? "", city: row[1].stringValue ?? "")
+        }
+        var loaded = Loaded(model: model, database: database, recipients: recipients, insights: [:], accounts: accounts)
         loaded.insights = try await loaded.generator().insights(for: recipients, asOf: asOf)
         return loaded
     }
