@@ -195,9 +195,12 @@ struct ChangeDetectors {
                     "Behind the \(InsightFormat.percent(change)) \(periods.phrase) change in \(context.scopeName)'s net sales: \(names) by \(group.kind)"
                 if let against { text += "; \(against.name) moved the other way (\(InsightFormat.money(against.delta)))" }
                 text += "."
-                let query = context.dailyQuery(
+                // By day, as the period change's query (a month of days by distributor for a
+                // whole tenant passes Cube's default 10,000 rows: ask for its maximum).
+                var query = context.dailyQuery(
                     measures: ["Transactions.netSales"], dimensions: [group.member], from: periods.previous.from,
-                    to: periods.current.to, granularity: periods.key == "wow" ? .week : .month)
+                    to: periods.current.to)
+                query.limit = QueryCompiler.maximumLimit
                 let shown = Array(group.items.prefix(5)) + (group.items.count > 5 ? [group.items[group.items.count - 1]] : [])
                 findings.append(
                     Finding(
@@ -254,7 +257,7 @@ struct ChangeDetectors {
                     priority: 24 + min(36, spread * 0.8), from: periods.previous.from, to: periods.current.to,
                     query: context.dailyQuery(
                         measures: ["Transactions.netSales"], dimensions: [member], from: periods.previous.from,
-                        to: periods.current.to, granularity: .month),
+                        to: periods.current.to),
                     values: [
                         .init(name: "\(leader.name), change percent", value: leader.change),
                         .init(name: "\(laggard.name), change percent", value: laggard.change),
