@@ -47,30 +47,33 @@ struct InsightGeneratorTests {
 
     // MARK: Evidence
 
-    /// The totals the evidence query returns for each of `ranges`: with a `compareDateRange`,
-    /// one query per range; otherwise the rows whose time bucket starts in the range, summed
-    /// (for a distinct count, whose rows do not add up, the query's measure and filters run
-    /// once per range).
+    /// The totals the evidence query returns for each of `ranges`: the rows whose days lie in
+    /// the range, summed (for a distinct count, whose rows do not add up, the query's measure
+    /// and filters run once per range).
     static func totals(
         of measure: String, in query: CubeQuery, ranges: [(from: SQLDate, to: SQLDate)], in tenant: InsightTenant.Loaded
     ) async throws -> [Double] {
-        if let compared = query.timeDimensions.first(where: { $0.compareDateRange != nil })?.compareDateRange {
-            #expect(compared == ranges.map { .absolute($0.from.description, $0.to.description) })
-            var totals: [Double] = []
-            for single in query.comparedQueries() {
-                let (compiled, result) = try await tenant.run(single)
-                let column = try #require(compiled.columns.firstIndex { $0.member == measure })
-                totals.append(result.rows.reduce(0) { $0 + ($1[column].doubleValue ?? 0) })
-            }
-            return totals
+        try await groupedTotals(of: measure, by: nil, in: query, ranges: ranges, in: tenant)[""]
+            ?? [Double](repeating: 0, count: ranges.count)
+    }
+
+    /// ``totals(of:in:ranges:in:)`` per value of the dimension `member` (`""` without one).
+    static func groupedTotals(
+        of measure: String, by member: String?, in query: CubeQuery, ranges: [(from: SQLDate, to: SQLDate)],
+        in tenant: InsightTenant.Loaded
+    ) async throws -> [String: [Double]] {
+        func key(_ row: [Value], _ compiled: CompiledQuery) throws -> String {
+            guard let member else { return "" }
+            let column = try #require(compiled.columns.firstIndex { $0.member == member })
+            return row[column].stringValue ?? row[column].description
         }
+        var totals: [String: [Double]] = [:]
         let parts = measure.split(separator: ".").map(String.init)
         let type = try #require(tenant.model.cubes[parts[0]]?.measure(parts[1])?.type, "\(measure)")
         if type != .sum && type != .count {
             // A distinct count's rows do not add up: the same query (measure, filters) once per
             // range, without granularity.
-            var totals: [Double] = []
-            for range in ranges {
+            for (index, range) in ranges.enumerated() {
                 var single = query
                 single.timeDimensions = query.timeDimensions.map { entry in
                     CubeQuery.TimeDimension(
@@ -78,11 +81,15 @@ struct InsightGeneratorTests {
                 }
                 let (compiled, result) = try await tenant.run(single)
                 let column = try #require(compiled.columns.firstIndex { $0.member == measure })
-                totals.append(result.rows.reduce(0) { $0 + ($1[column].doubleValue ?? 0) })
+                for row in result.rows {
+                    totals[try key(row, compiled), default: [Double](repeating: 0, count: ranges.count)][index] +=
+                        row[column].doubleValue ?? 0
+                }
             }
             return totals
         }
         let (compiled, result) = try await tenant.run(query)
+        #expect(result.rows.count < query.limit ?? QueryCompiler.defaultLimit, "the rows of \(query) were cut at the limit")
         let column = try #require(compiled.columns.firstIndex { $0.member == measure })
         let time = try #require(compiled.columns.firstIndex { if case .timeDimension = $0.kind { true } else { false } })
         guard case .timeDimension(let granularity) = compiled.columns[time].kind,
@@ -91,7 +98,6 @@ struct InsightGeneratorTests {
         else { throw FixtureError("\(query) has no day, week or month over a fixed range") }
         // A row counts towards a range when the days it holds (its bucket within the query's
         // range) lie in it; a row holding days both in and out of a range cannot be split.
-        var totals = [Double](repeating: 0, count: ranges.count)
         for row in result.rows {
             let start = try #require(InsightTenant.date(row[time]))
             let end: SQLDate =
@@ -101,9 +107,10 @@ struct InsightGeneratorTests {
                 default: start
                 }
             let held = (from: max(start, queryFrom), to: min(end, queryTo))
+            let group = try key(row, compiled)
             for (index, range) in ranges.enumerated() {
                 if held.from >= range.from && held.to <= range.to {
-                    totals[index] += row[column].doubleValue ?? 0
+                    totals[group, default: [Double](repeating: 0, count: ranges.count)][index] += row[column].doubleValue ?? 0
                 } else if held.from <= range.to && held.to >= range.from {
                     Issue.record("a \(granularity) row of \(held.from)…\(held.to) straddles \(range.from)…\(range.to): \(query)")
                 }
@@ -201,6 +208,48 @@ struct InsightGeneratorTests {
             }
         }
         #expect(kinds.isSuperset(of: [.unusualDay, .trendChange, .stockBuildUp]), "\(kinds)")
+    }
+
+    @Test("change drivers and leaders: their query returns each change quoted", arguments: ["NSM", "ZSM", "ASM", "SO"])
+    func driverEvidence(level: String) async throws {
+        let tenant = try await InsightTenant.shared.loaded()
+        let recipient = try tenant.recipient(level)
+        let all = try await tenant.findings(for: recipient.territory).map(\.insight)
+        var checked = 0
+        for insight in all where [.changeDrivers, .leadersAndLaggards].contains(insight.type) {
+            let query = insight.evidence.query
+            let parts = insight.id.split(separator: ":").map(String.init)
+            let key = insight.type == .leadersAndLaggards ? "mom" : parts[parts.count - 2]
+            let periods = try #require(ComparedPeriods.all(asOf: InsightTenant.asOf).first { $0.key == key }, "\(insight.id)")
+            let member = try #require(query.dimensions.first, "\(insight.id)")
+            let totals = try await Self.groupedTotals(
+                of: "Transactions.netSales", by: member, in: query, ranges: [periods.current, periods.previous], in: tenant)
+            // The insight's own group: its values up to the total (merged groups follow).
+            for value in insight.evidence.values {
+                if value.name == "total change in net sales" {
+                    if member == "Products.brand" {
+                        let total = totals.values.reduce(0) { $0 + $1[0] - $1[1] }
+                        Self.expectClose(total, value.value, "\(insight.id): total")
+                    }
+                    break
+                }
+                let name = String(value.name.prefix { $0 != "," })
+                let pair = try #require(totals[name], "\(insight.id): no row for \(name)")
+                let quoted =
+                    insight.type == .leadersAndLaggards ? (pair[0] - pair[1]) / pair[1] * 100 : pair[0] - pair[1]
+                if member == "Accounts.accountName", tenant.accounts.filter({ $0.name == name }).count > 1 {
+                    // Known, not fixed: the generator judges each distributor, the query groups
+                    // by name, and itc has two of several names in different cities.
+                    withKnownIssue("distributors sharing a name are one row of the query", isIntermittent: true) {
+                        Self.expectClose(quoted, value.value, "\(insight.id): \(name)")
+                    }
+                } else {
+                    Self.expectClose(quoted, value.value, "\(insight.id): \(name)")
+                }
+                checked += 1
+            }
+        }
+        #expect(checked > 0, "no driver or leader for \(level)")
     }
 
     @Test("a hand-written Cube query with the territory's filter agrees with the net sales evidence")
