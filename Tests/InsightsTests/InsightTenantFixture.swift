@@ -67,7 +67,16 @@ actor InsightTenant {
     }
 
     private static func build() async throws -> Loaded {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("convai-insights-\(UUID().uuidString)")
+        let temporary = FileManager.default.temporaryDirectory
+        // Test processes end without a hook to remove their database: sweep those of runs
+        // over two hours old (20 MB each).
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: temporary.path)) ?? []
+        where name.hasPrefix("convai-insights-") {
+            let old = temporary.appendingPathComponent(name)
+            let modified = (try? FileManager.default.attributesOfItem(atPath: old.path)[.modificationDate]) as? Date
+            if let modified, modified < Date().addingTimeInterval(-2 * 3600) { try? FileManager.default.removeItem(at: old) }
+        }
+        let folder = temporary.appendingPathComponent("convai-insights-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let logger = Logger(label: "test")
         let database = try DuckDBDatabase(configuration: .init(path: folder.appendingPathComponent("itc.duckdb").path))
