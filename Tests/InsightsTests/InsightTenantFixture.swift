@@ -25,6 +25,8 @@ actor InsightTenant {
         var insights: [String: [Insight]]
         /// The distributors (`dim_account`): name and city.
         var accounts: [(name: String, city: String)]
+        /// Names that more than one outlet (`dim_customer`) or distributor bears.
+        var sharedNames: Set<String> = []
 
         func generator(settings: InsightSettings = InsightSettings()) -> InsightGenerator {
             InsightGenerator(model: model, database: database, tenantName: SampleTenant.itc.displayName, settings: settings)
@@ -96,6 +98,12 @@ actor InsightTenant {
             (name: row[0].stringValue ?? "", city: row[1].stringValue ?? "")
         }
         var loaded = Loaded(model: model, database: database, recipients: recipients, insights: [:], accounts: accounts)
+        let shared = try await database.query(
+            """
+            SELECT customer_name FROM dim_customer GROUP BY customer_name HAVING COUNT(*) > 1
+            UNION SELECT account_name FROM dim_account GROUP BY account_name HAVING COUNT(*) > 1
+            """, [])
+        loaded.sharedNames = Set(shared.rows.compactMap { $0[0].stringValue })
         loaded.insights = try await loaded.generator().insights(for: recipients, asOf: asOf)
         return loaded
     }
