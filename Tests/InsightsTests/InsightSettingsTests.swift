@@ -66,6 +66,10 @@ struct InsightSettingsTests {
             #"{"top_n": 0}"#, #"{"top_n": -1}"#, #"{"unusual_day_baseline": "median"}"#, #"{"unusual_day_sigma": 0}"#,
             #"{"unusual_day_baseline_days": 7}"#, #"{"trend_weeks": 2}"#, #"{"lapse_days": 0}"#,
             #"{"stock_build_up_weeks": 0}"#, #"{"stock_build_up_ratio": 1}"#, #"{"top_n": "five"}"#,
+            // Each of these silently empties digests or can never be met.
+            #"{"maximum_per_type": 0}"#, #"{"trend_minimum_fit": 1.5}"#, #"{"outlet_concentration_share": 0}"#,
+            #"{"distributor_concentration_share": 2}"#, #"{"minimum_change_percent": -1}"#, #"{"record_weeks": 0}"#,
+            #"{"lapse_minimum_purchase_days": 0}"#, #"{"trend_weekly_percent": 0}"#,
         ])
     func invalid(json: String) {
         #expect(throws: DecodingError.self) { try Self.decode(json) }
