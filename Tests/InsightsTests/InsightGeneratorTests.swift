@@ -387,7 +387,7 @@ struct InsightGeneratorTests {
         }
     }
 
-    @Test("an SO's outlet insights name only outlets of their city, on every day of the last eight weeks")
+    @Test("an SO's outlet insights name only outlets of their city, on every day of the last eight weeks, with true sales")
     func outletsStayInTheirCity() async throws {
         let tenant = try await InsightTenant.shared.loaded()
         let rows = try await tenant.database.query("SELECT customer_name, city FROM dim_customer", [])
@@ -402,6 +402,7 @@ struct InsightGeneratorTests {
             model: tenant.model, database: tenant.database, asOf: asOf, windows: .all(from: asOf.adding(days: -399), to: asOf))
         let generator = tenant.generator()
         var checked = 0
+        var lapsedChecked = 0
         for so in tenant.recipients where so.hierarchyRole == "SO" {
             let territory = try #require(so.territory)
             let city = territory.name
@@ -424,10 +425,27 @@ struct InsightGeneratorTests {
                     }
                     for signal in finding.signals { #expect(signal.place == city, "\(insight.id): \(signal.name)") }
                     #expect(Self.territoryFilters(insight.evidence.query).contains { $0.member == "Customers.city" && $0.values == [city] })
+                    // Each lapsed outlet's sales in the 8 weeks to its last order come back from the query.
+                    for signal in finding.signals where insight.type == .lapsedOutlets && lapsedChecked < 40 {
+                        let last = try #require(SQLDate(iso: signal.date))
+                        let totals = try await Self.groupedTotals(
+                            of: "Transactions.netSales", by: "Customers.customerName", in: insight.evidence.query,
+                            ranges: [(last.adding(days: -55), last)], in: tenant)
+                        let quoted = try #require(
+                            insight.evidence.values.first { $0.name == "\(signal.name), net sales in the 8 weeks before" })
+                        let check = { Self.expectClose(totals[signal.name]?[0] ?? 0, quoted.value, "\(insight.id): \(signal.name)") }
+                        if tenant.sharedNames.contains(signal.name) {
+                            withKnownIssue("outlets sharing a name are one row of the query", isIntermittent: true, check)
+                        } else {
+                            check()
+                        }
+                        lapsedChecked += 1
+                    }
                 }
             }
         }
         #expect(checked > 0, "no lapsed or new outlet in any SO's city in eight weeks")
+        #expect(lapsedChecked > 0, "no lapsed outlet in any SO's city in eight weeks")
     }
 
     @Test("a territory's insights equal those of a recipient of that territory", arguments: ["NSM", "ZSM", "ASM", "SO"])
