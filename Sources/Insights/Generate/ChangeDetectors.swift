@@ -123,9 +123,11 @@ struct ChangeDetectors {
                         type: .bar, title: "\(metric.name.capitalized), \(periods.phrase)",
                         labels: [periods.previousName, periods.currentName],
                         datasets: [.init(label: metric.name.capitalized, data: [previous, current])])
-                // Days, not weeks or months: the periods are trailing windows, and the quoted
-                // numbers are sums of these rows.
-                let query = context.dailyQuery(measures: [metric.measure], from: periods.previous.from, to: periods.current.to)
+                // By day: ISO weeks and calendar months do not line up with the compared
+                // periods (the week to a Tuesday, the same days of a longer month), so only
+                // daily rows add up to the two totals quoted.
+                let query = context.dailyQuery(
+                    measures: [metric.measure], from: periods.previous.from, to: periods.current.to, granularity: .day)
                 findings.append(
                     Finding(
                         insight: Insight(
@@ -198,9 +200,12 @@ struct ChangeDetectors {
                     "Behind the \(InsightFormat.percent(change)) \(periods.phrase) change in \(context.scopeName)'s net sales: \(names) by \(group.kind)"
                 if let against { text += "; \(against.name) moved the other way (\(InsightFormat.money(against.delta)))" }
                 text += "."
-                let query = context.dailyQuery(
+                // By day, as the period change's query (a month of days by distributor for a
+                // whole tenant passes Cube's default 10,000 rows: ask for its maximum).
+                var query = context.dailyQuery(
                     measures: ["Transactions.netSales"], dimensions: [group.member], from: periods.previous.from,
                     to: periods.current.to)
+                query.limit = QueryCompiler.maximumLimit
                 let shown = Array(group.items.prefix(5)) + (group.items.count > 5 ? [group.items[group.items.count - 1]] : [])
                 findings.append(
                     Finding(
@@ -253,7 +258,7 @@ struct ChangeDetectors {
                     context: context, type: .leadersAndLaggards, idParts: [context.asOf.description],
                     title: "\(leader.name) leads, \(laggard.name) lags",
                     text:
-                        "Month to date, \(leader.name) leads \(context.scopeName)'s \(level.lowercased())s at \(InsightFormat.percent(leader.change)) on last month's same days, while \(laggard.name) lags at \(InsightFormat.percent(laggard.change)).",
+                        "Month to date, \(leader.name) leads \(context.scopeName)'s \(level == "City" ? "cities" : "\(level.lowercased())s") at \(InsightFormat.percent(leader.change)) on last month's same days, while \(laggard.name) lags at \(InsightFormat.percent(laggard.change)).",
                     tone: laggard.change <= -context.settings.minimumChangePercent ? .warning : .neutral,
                     priority: 24 + min(36, spread * 0.8), from: periods.previous.from, to: periods.current.to,
                     query: context.dailyQuery(

@@ -1,3 +1,5 @@
+import Semantic
+
 /// Merges findings that say the same thing and keeps the most important few.
 enum InsightRanker {
     static func merge(_ findings: [Finding]) -> [Insight] {
@@ -19,6 +21,17 @@ enum InsightRanker {
             let sentence = merged.text.hasSuffix(".") ? String(merged.text.dropLast()) : merged.text
             merged.text = sentence + "; " + others.map(\.clause).joined(separator: "; ") + "."
             merged.evidence.values += others.flatMap(\.insight.evidence.values)
+            // The values borrowed must come back from the query: take the measures of each
+            // query that differs only in its measures (a period change's net sales, volume
+            // and buying outlets over the same days).
+            for other in others {
+                var query = other.insight.evidence.query
+                query.measures = merged.evidence.query.measures
+                guard query == merged.evidence.query else { continue }
+                for measure in other.insight.evidence.query.measures where !merged.evidence.query.measures.contains(measure) {
+                    merged.evidence.query.measures.append(measure)
+                }
+            }
             let highest = group.map(\.insight.priority).max() ?? merged.priority
             merged.priority = min(100, highest + 3 * Double(others.count))
             return merged

@@ -118,12 +118,15 @@ public struct InsightSettings: Codable, Sendable, Hashable {
             try c.decodeIfPresent(Double.self, forKey: .distributorConcentrationShare) ?? d.distributorConcentrationShare
         stockBuildUpWeeks = try c.decodeIfPresent(Int.self, forKey: .stockBuildUpWeeks) ?? d.stockBuildUpWeeks
         stockBuildUpRatio = try c.decodeIfPresent(Double.self, forKey: .stockBuildUpRatio) ?? d.stockBuildUpRatio
-        guard topN > 0, unusualDaySigma > 0, unusualDayBaselineDays >= 14, trendWeeks >= 3, lapseDays > 0,
-            stockBuildUpWeeks > 0, stockBuildUpRatio > 1
+        let share = { (value: Double) in value > 0 && value <= 1 }
+        guard topN > 0, maximumPerType > 0, unusualDaySigma > 0, unusualDayBaselineDays >= 14, trendWeeks >= 3,
+            trendWeeklyPercent > 0, (0...1).contains(trendMinimumFit), recordWeeks > 0, minimumChangePercent >= 0,
+            lapseMinimumPurchaseDays > 0, lapseDays > 0, share(outletConcentrationShare),
+            share(distributorConcentrationShare), stockBuildUpWeeks > 0, stockBuildUpRatio > 1
         else {
             throw DecodingError.dataCorrupted(
                 .init(codingPath: decoder.codingPath, debugDescription:
-                    "insights.generator: top_n, unusual_day_sigma, lapse_days and stock_build_up_weeks must be positive, unusual_day_baseline_days at least 14, trend_weeks at least 3, stock_build_up_ratio above 1"))
+                    "insights.generator: top_n, maximum_per_type, unusual_day_sigma, trend_weekly_percent, record_weeks, lapse_minimum_purchase_days, lapse_days and stock_build_up_weeks must be positive, minimum_change_percent not negative, trend_minimum_fit within 0…1, the concentration shares above 0 and at most 1, unusual_day_baseline_days at least 14, trend_weeks at least 3, stock_build_up_ratio above 1"))
         }
     }
 }

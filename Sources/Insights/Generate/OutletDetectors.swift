@@ -59,11 +59,13 @@ struct OutletDetectors {
                     query: context.restrict(
                         CubeQuery(
                             measures: ["Transactions.netSales"], dimensions: ["Customers.customerName", "Customers.city"],
+                            // By day: each outlet's eight weeks end on its own last order.
                             timeDimensions: [
-                                .init(dimension: "Transactions.transactionDate", granularity: .week,
+                                .init(dimension: "Transactions.transactionDate", granularity: .day,
                                     dateRange: .absolute(from.description, context.asOf.description))
                             ],
-                            filters: [.member("Customers.customerName", .equals, lapsed.map { data.outlets[$0.outlet].name })])),
+                            filters: [.member("Customers.customerName", .equals, lapsed.map { data.outlets[$0.outlet].name })],
+                            limit: QueryCompiler.maximumLimit)),
                     values: lapsed.map { .init(name: "\(data.outlets[$0.outlet].name), net sales in the 8 weeks before", value: $0.atRisk) },
                     chart: ChartConfiguration(
                         type: .bar, title: "Net sales in the 8 weeks before they stopped",
@@ -207,7 +209,10 @@ struct OutletDetectors {
                     timeDimensions: [
                         .init(dimension: "PrimarySales.invoiceDate", granularity: .day, dateRange: .absolute(from.description, context.asOf.description))
                     ],
-                    filters: [.member("Accounts.accountName", .equals, [info.name])]))
+                    // Distributors' names repeat across cities (two Gowda Enterprises): the city tells them apart.
+                    filters: [
+                        .member("Accounts.accountName", .equals, [info.name]), .member("Accounts.city", .equals, [info.city]),
+                    ]))
             return Finding(
                 insight: Insight(
                     context: context, type: .stockBuildUp, idParts: [info.name, context.asOf.description],

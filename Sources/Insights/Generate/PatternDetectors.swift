@@ -180,6 +180,7 @@ struct PatternDetectors {
                     subject: subject(series), title: title, text: text,
                     tone: started ? (rate > 0 ? .positive : .negative) : .neutral,
                     priority: started ? 48 + min(32, 5 * abs(rate) * 100) : 38, from: from, to: context.asOf,
+                    // By day: the weeks end on the as-of day, not on ISO weeks' Sundays.
                     query: context.dailyQuery(measures: ["Transactions.netSales"], from: from, to: context.asOf, filters: filters),
                     values: [
                         .init(name: "weekly change, last \(weeks) weeks (percent)", value: rate * 100),
@@ -223,6 +224,7 @@ struct PatternDetectors {
                         "The week to \(InsightFormat.day(context.asOf)) was \(context.scopeName)'s \(high ? "best" : "weakest") in \(available) weeks: \(InsightFormat.money(latest)) of net sales, \(InsightFormat.percent(abs(change)).dropFirst()) \(high ? "above the previous best" : "below the previous low") (the week to \(InsightFormat.day(otherEnd)))."
                     ,
                     tone: high ? .positive : .negative, priority: high ? 55 : 58, from: from, to: context.asOf,
+                    // By day: the weeks end on the as-of day, not on ISO weeks' Sundays.
                     query: context.dailyQuery(measures: ["Transactions.netSales"], from: from, to: context.asOf),
                     values: [.init(name: "net sales, latest week", value: latest), .init(name: high ? "previous best week" : "previous lowest week", value: other)],
                     chart: ChartConfiguration(
