@@ -98,11 +98,15 @@ public struct InsightEvidence: Codable, Sendable, Hashable {
         public var name: String
         /// The number.
         public var value: Double
+        /// The id of the outlet or distributor it is about (names repeat: two shops of one
+        /// name in one city); the evidence query returns that id beside the name.
+        public var key: String?
 
         /// Makes a value.
-        public init(name: String, value: Double) {
+        public init(name: String, value: Double, key: String? = nil) {
             self.name = name
             self.value = value
+            self.key = key
         }
     }
 

@@ -112,7 +112,7 @@ struct DetectorTests {
         let lapsed = try #require(found.first)
         #expect(found.count == 1)
         // Days 171…225 lie within 55 days of the last purchase: 19 purchases of 10.
-        #expect(lapsed.insight.evidence.values == [.init(name: "Regular Store, net sales in the 8 weeks before", value: 190)])
+        #expect(lapsed.insight.evidence.values == [.init(name: "Regular Store, net sales in the 8 weeks before", value: 190, key: "1")])
         #expect(lapsed.signals.map(\.name) == ["Regular Store"] && lapsed.signals.map(\.place) == ["A"])
         #expect(lapsed.insight.evidence.query.filters.contains(.member("Customers.city", .equals, ["A"])))
         // A week later it is old news.

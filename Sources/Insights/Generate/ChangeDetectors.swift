@@ -176,19 +176,21 @@ struct ChangeDetectors {
             let change = (current - previous) / previous * 100
             guard abs(change) >= context.settings.minimumChangePercent else { continue }
             let delta = current - previous
-            func deltas(_ series: [(String, [Double], DayWindow)]) -> [(name: String, delta: Double)] {
-                series.map { name, values, window in
+            func deltas(_ series: [(String, [Double], DayWindow, String?)]) -> [(name: String, delta: Double, key: String?)] {
+                series.map { name, values, window, key in
                     (name, ScopeView.total(values, in: window, from: periods.current.from, to: periods.current.to)
-                        - ScopeView.total(values, in: window, from: periods.previous.from, to: periods.previous.to))
+                        - ScopeView.total(values, in: window, from: periods.previous.from, to: periods.previous.to), key)
                 }
                 .sorted { delta >= 0 ? $0.delta > $1.delta : $0.delta < $1.delta }
             }
-            let groups: [(kind: String, member: String, items: [(name: String, delta: Double)])] = [
-                ("brand", "Products.brand", deltas(brandSeries.map { ($0.name, $0.values, recent) })),
+            let groups: [(kind: String, member: String, items: [(name: String, delta: Double, key: String?)])] = [
+                ("brand", "Products.brand", deltas(brandSeries.map { ($0.name, $0.values, recent, nil) })),
                 (view.children.first?.level.lowercased() ?? "", view.children.first.map { DetectionContext.member(forLevel: $0.level) } ?? "",
-                    view.children.count > 1 ? deltas(view.children.map { ($0.name, view.netSales(of: $0), view.history) }) : []),
+                    view.children.count > 1 ? deltas(view.children.map { ($0.name, view.netSales(of: $0), view.history, nil) }) : []),
                 ("distributor", "Accounts.accountName",
-                    accountSeries.count > 1 ? deltas(accountSeries.map { (view.data.accounts[$0.key].name, $0.value, recent) }) : []),
+                    accountSeries.count > 1
+                        ? deltas(accountSeries.map { (view.data.accounts[$0.key].name, $0.value, recent, String(view.data.accounts[$0.key].id)) })
+                        : []),
             ]
             for group in groups where !group.items.isEmpty {
                 let top = group.items.prefix(2).filter { ($0.delta >= 0) == (delta >= 0) && $0.delta != 0 }
@@ -202,9 +204,11 @@ struct ChangeDetectors {
                 text += "."
                 // By day, as the period change's query (a month of days by distributor for a
                 // whole tenant passes Cube's default 10,000 rows: ask for its maximum).
+                // Distributors by id as well: names repeat across cities.
                 var query = context.dailyQuery(
-                    measures: ["Transactions.netSales"], dimensions: [group.member], from: periods.previous.from,
-                    to: periods.current.to)
+                    measures: ["Transactions.netSales"],
+                    dimensions: [group.member] + (group.member == "Accounts.accountName" ? ["Accounts.accountId"] : []),
+                    from: periods.previous.from, to: periods.current.to)
                 query.limit = QueryCompiler.maximumLimit
                 let shown = Array(group.items.prefix(5)) + (group.items.count > 5 ? [group.items[group.items.count - 1]] : [])
                 findings.append(
@@ -215,7 +219,7 @@ struct ChangeDetectors {
                             tone: context.tone(change: change, measure: "Transactions.netSales"),
                             priority: 26 + min(30, abs(change) * 1.5) + min(10, abs(share) * 10),
                             from: periods.previous.from, to: periods.current.to, query: query,
-                            values: top.map { .init(name: "\($0.name), change in net sales", value: $0.delta) }
+                            values: top.map { .init(name: "\($0.name), change in net sales", value: $0.delta, key: $0.key) }
                                 + [.init(name: "total change in net sales", value: delta)],
                             chart: ChartConfiguration(
                                 type: .bar, title: "Change in net sales by \(group.kind), \(periods.phrase)",

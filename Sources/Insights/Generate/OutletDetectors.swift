@@ -58,15 +58,21 @@ struct OutletDetectors {
                     from: from, to: context.asOf,
                     query: context.restrict(
                         CubeQuery(
-                            measures: ["Transactions.netSales"], dimensions: ["Customers.customerName", "Customers.city"],
+                            measures: ["Transactions.netSales"],
+                            dimensions: ["Customers.customerName", "Customers.customerId", "Customers.city"],
                             // By day: each outlet's eight weeks end on its own last order.
                             timeDimensions: [
                                 .init(dimension: "Transactions.transactionDate", granularity: .day,
                                     dateRange: .absolute(from.description, context.asOf.description))
                             ],
-                            filters: [.member("Customers.customerName", .equals, lapsed.map { data.outlets[$0.outlet].name })],
+                            // By id: outlets' names repeat, even within a city.
+                            filters: [.member("Customers.customerId", .equals, lapsed.map { String(data.outlets[$0.outlet].id) })],
                             limit: QueryCompiler.maximumLimit)),
-                    values: lapsed.map { .init(name: "\(data.outlets[$0.outlet].name), net sales in the 8 weeks before", value: $0.atRisk) },
+                    values: lapsed.map {
+                        .init(
+                            name: "\(data.outlets[$0.outlet].name), net sales in the 8 weeks before", value: $0.atRisk,
+                            key: String(data.outlets[$0.outlet].id))
+                    },
                     chart: ChartConfiguration(
                         type: .bar, title: "Net sales in the 8 weeks before they stopped",
                         labels: shown.map { data.outlets[$0.outlet].name }, datasets: [.init(label: "Net sales", data: shown.map(\.atRisk))]),
@@ -112,9 +118,13 @@ struct OutletDetectors {
                         "\(found.count) outlet\(found.count == 1 ? "" : "s") in \(context.scopeName) bought for the first time this week: \(names.joined(separator: ", "))\(more), for \(InsightFormat.money(total)).",
                     tone: .positive, priority: 20 + min(25, 3 * Double(found.count)), from: from, to: context.asOf,
                     query: context.dailyQuery(
-                        measures: ["Transactions.netSales"], dimensions: ["Customers.customerName"], from: from, to: context.asOf,
-                        granularity: nil),
-                    values: found.map { .init(name: "\(data.outlets[$0.outlet].name), net sales this week", value: $0.netSales) },
+                        measures: ["Transactions.netSales"], dimensions: ["Customers.customerName", "Customers.customerId"], from: from,
+                        to: context.asOf, granularity: nil),
+                    values: found.map {
+                        .init(
+                            name: "\(data.outlets[$0.outlet].name), net sales this week", value: $0.netSales,
+                            key: String(data.outlets[$0.outlet].id))
+                    },
                     chart: ChartConfiguration(
                         type: .bar, title: "New outlets' first week", labels: found.prefix(8).map { data.outlets[$0.outlet].name },
                         datasets: [.init(label: "Net sales", data: found.prefix(8).map(\.netSales))]),
@@ -144,13 +154,15 @@ struct OutletDetectors {
                             text:
                                 "Five of \(sales.count) buying outlets carry \(InsightFormat.share(share)) of \(context.scopeName)'s net sales over 4 weeks, led by \(data.outlets[top[0].0].name) at \(InsightFormat.share(top[0].1 / total)): losing one would hurt.",
                             share: share, threshold: settings.outletConcentrationShare, from: from,
-                            member: "Customers.customerName", items: top.map { (data.outlets[$0.0].name, $0.1 / total) },
+                            member: "Customers.customerName", idMember: "Customers.customerId",
+                            items: top.map { (data.outlets[$0.0].name, $0.1 / total, String(data.outlets[$0.0].id)) },
                             followUp: "net sales by outlet last 28 days"))
                 }
             }
         }
         let accounts = context.view.accountNetSalesRecent.map { account, values in
-            (data.accounts[account].name, ScopeView.total(values, in: context.view.recent, from: from, to: context.asOf))
+            (data.accounts[account].name, ScopeView.total(values, in: context.view.recent, from: from, to: context.asOf),
+                String(data.accounts[account].id))
         }
         .filter { $0.1 > 0 }.sorted { $0.1 > $1.1 }
         let total = accounts.reduce(0) { $0 + $1.1 }
@@ -162,21 +174,23 @@ struct OutletDetectors {
                     text:
                         "\(accounts[0].0) serves \(InsightFormat.share(share)) of \(context.scopeName)'s net sales over 4 weeks, against \(accounts.count - 1) other distributors: a single point of failure.",
                     share: share, threshold: settings.distributorConcentrationShare, from: from, member: "Accounts.accountName",
-                    items: accounts.prefix(6).map { ($0.0, $0.1 / total) }, followUp: "net sales by distributor last 28 days"))
+                    idMember: "Accounts.accountId", items: accounts.prefix(6).map { ($0.0, $0.1 / total, $0.2) },
+                    followUp: "net sales by distributor last 28 days"))
         }
         return findings
     }
 
     private func finding(
         kind: String, title: String, text: String, share: Double, threshold: Double, from: SQLDate, member: String,
-        items: [(String, Double)], followUp: String
+        idMember: String, items: [(String, Double, String)], followUp: String
     ) -> Finding {
         Finding(
             insight: Insight(
                 context: context, type: .concentrationRisk, idParts: [kind, context.asOf.description], title: title, text: text,
                 tone: .warning, priority: 30 + min(25, (share - threshold) * 60), from: from, to: context.asOf,
-                query: context.dailyQuery(measures: ["Transactions.netSales"], dimensions: [member], from: from, to: context.asOf, granularity: nil),
-                values: items.map { .init(name: "\($0.0), share of net sales", value: $0.1) },
+                query: context.dailyQuery(
+                    measures: ["Transactions.netSales"], dimensions: [member, idMember], from: from, to: context.asOf, granularity: nil),
+                values: items.map { .init(name: "\($0.0), share of net sales", value: $0.1, key: $0.2) },
                 chart: ChartConfiguration(
                     type: .bar, title: "Share of net sales, last 4 weeks (%)", labels: items.map(\.0),
                     datasets: [.init(label: "Share, %", data: items.map { $0.1 * 100 })]),
@@ -209,13 +223,11 @@ struct OutletDetectors {
                     timeDimensions: [
                         .init(dimension: "PrimarySales.invoiceDate", granularity: .day, dateRange: .absolute(from.description, context.asOf.description))
                     ],
-                    // Distributors' names repeat across cities (two Gowda Enterprises): the city tells them apart.
-                    filters: [
-                        .member("Accounts.accountName", .equals, [info.name]), .member("Accounts.city", .equals, [info.city]),
-                    ]))
+                    // By id: distributors' names repeat (two Gowda Enterprises).
+                    filters: [.member("Accounts.accountId", .equals, [String(info.id)])]))
             return Finding(
                 insight: Insight(
-                    context: context, type: .stockBuildUp, idParts: [info.name, context.asOf.description],
+                    context: context, type: .stockBuildUp, idParts: [String(info.id), context.asOf.description],
                     subject: "Distributor:\(info.name)", title: "Stock building up at \(info.name)",
                     text:
                         "\(info.name) (\(info.city), \(info.state)) was invoiced \(InsightFormat.units(primary)) in \(weeks) weeks but sold \(InsightFormat.units(secondary)) on to outlets (\(InsightFormat.ratio(ratio))): stock is building up at the distributor.",
@@ -233,7 +245,7 @@ struct OutletDetectors {
                             .init(label: "Secondary (sold on)", data: weekly.map(\.2)),
                         ]),
                     followUp: "primary quantity by distributor by week last 8 weeks"),
-                mergeKey: "stock:\(info.name)", clause: "stock building up at \(info.name)",
+                mergeKey: "stock:\(info.id)", clause: "stock building up at \(info.name)",
                 signals: [
                     DetectedSignal(type: .stockBuildUp, kind: "Distributor", name: info.name, place: info.state, date: context.asOf.description, direction: 1)
                 ])
