@@ -51,7 +51,7 @@ struct InsightDataset: Sendable {
             Windows(
                 history: DayWindow(days: max(settings.recordWeeks, 2 * settings.trendWeeks + 1) * 7 + 7, endingOn: asOf),
                 recent: DayWindow(days: max(63, settings.unusualDayBaselineDays + 7), endingOn: asOf),
-                outlets: DayWindow(days: 180 + 7 * 10, endingOn: asOf),
+                outlets: DayWindow(days: 120 + 7 * 10, endingOn: asOf),
                 accounts: DayWindow(days: 7 * (settings.stockBuildUpWeeks + 4), endingOn: asOf))
         }
 

@@ -38,7 +38,7 @@ public struct InsightSettings: Codable, Sendable, Hashable {
     /// last purchase.
     public var lapseMinimumPurchaseDays: Int
     /// …and lapsed after this many days without a purchase, or three of its usual gaps, or
-    /// twice its longest gap of the half year before, whichever is longest (outlets pause for
+    /// two and a half times its longest gap of the four months before, whichever is longest (outlets pause for
     /// weeks now and then; a lapse is a silence longer than any before).
     public var lapseDays: Int
     /// Concentration risk: the top five outlets carrying at least this share (0…1) of a

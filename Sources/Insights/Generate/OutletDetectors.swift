@@ -26,12 +26,12 @@ struct OutletDetectors {
             guard prior.count >= settings.lapseMinimumPurchaseDays else { continue }
             let gaps = zip(prior.dropFirst(), prior).map { Double($0.day - $1.day) }
             var historyStart = firstIndex
-            while historyStart > 0, purchases[historyStart - 1].day >= last - 180 { historyStart -= 1 }
+            while historyStart > 0, purchases[historyStart - 1].day >= last - 120 { historyStart -= 1 }
             let history = purchases[historyStart...lastIndex]
             let longest = zip(history.dropFirst(), history).map { Double($0.day - $1.day) }.max() ?? 0
             // An outlet that has gone quiet this long before is not lapsed yet.
             let threshold = max(
-                settings.lapseDays, Int((3 * SeriesStatistics.median(gaps)).rounded(.up)), Int((2 * longest).rounded(.up)))
+                settings.lapseDays, Int((3 * SeriesStatistics.median(gaps)).rounded(.up)), Int((2.5 * longest).rounded(.up)))
             let silent = today - last
             // News only in the week it crossed the line: a digest does not repeat it daily for ever.
             guard silent >= threshold, silent - threshold < 7 else { continue }
