@@ -23,7 +23,7 @@ struct InsightsBenchCommand: AsyncParsableCommand {
     var tenant = "itc"
 
     @Option(name: .customLong("repeat"), help: "Timed runs per measurement.")
-    var repeat_ = 5
+    var repeat_ = 11
 
     @Option(help: "Also seed a copy of the tenant at this scale into a temporary DuckDB file and time it (0 = skip).")
     var largeScale = 10.0
