@@ -9,7 +9,7 @@ public struct InsightError: Error, Sendable, CustomStringConvertible {
         /// security cannot narrow a query to: refused rather than shown everything.
         public static let invalidTerritory = Code(raw: "invalid_territory")
 
-        /// `city`, `state`…
+        /// `invalid_territory`.
         public var description: String { raw }
     }
 
