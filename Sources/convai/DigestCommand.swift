@@ -87,7 +87,7 @@ struct DigestCommand: AsyncParsableCommand {
         guard configuration.insights.smtp != nil || !configuration.insights.webhooks.isEmpty else {
             throw ValidationError("nothing to send with: configure insights.smtp or insights.webhooks")
         }
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let client = InsightService.webhookClient()
         var failed = 0
         do {
             let notifier = try service.notifier(httpClient: client)

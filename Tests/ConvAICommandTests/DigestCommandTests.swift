@@ -19,21 +19,21 @@ struct DigestCommandTests {
     }
 
     @Test("the dry run writes five ranked insights for the national head, and Chromium renders them", .timeLimit(.minutes(5)))
-    func dryRunRendersInChromium() throws {
+    func dryRunRendersInChromium() async throws {
         let cli = ConvAICommandTests()
-        try cli.withProject { folder in
+        try await cli.withProjectAsync { folder in
             try FileManager.default.copyItem(
                 at: ConvAICommandTests.packageRoot.appendingPathComponent("model"), to: folder.appendingPathComponent("model"))
-            #expect(try cli.convai(["migrate", "--tenant", "itc", "--log-level", "warning"], in: folder).status == 0)
-            let seeded = try cli.convai(
+            #expect(try await cli.convaiAsync(["migrate", "--tenant", "itc", "--log-level", "warning"], in: folder).status == 0)
+            let seeded = try await cli.convaiAsync(
                 ["seed", "--tenant", "itc", "--days", "400", "--end-date", "2026-06-30", "--scale", "0.1", "--log-level", "warning"],
                 in: folder)
             try #require(seeded.status == 0, "\(seeded.stderr)")
-            let transformed = try cli.convai(["transform", "--tenant", "itc", "--log-level", "warning"], in: folder)
+            let transformed = try await cli.convaiAsync(["transform", "--tenant", "itc", "--log-level", "warning"], in: folder)
             try #require(transformed.status == 0, "\(transformed.stderr)")
 
             let html = folder.appendingPathComponent("out/digest.html")
-            let digest = try cli.convai(
+            let digest = try await cli.convaiAsync(
                 ["digest", "--tenant", "itc", "--dry-run", "--out", html.path, "--log-level", "warning"], in: folder)
             try #require(digest.status == 0, "\(digest.stderr)")
             let page = try String(contentsOf: html, encoding: .utf8)
@@ -54,18 +54,14 @@ struct DigestCommandTests {
 
             let chromium = try #require(Self.chromium, "Chromium is not installed (scripts/bootstrap installs it)")
             let screenshot = folder.appendingPathComponent("out/digest.png")
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: chromium)
-            process.arguments = [
-                "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=800,2000",
-                "--user-data-dir=\(folder.appendingPathComponent("chromium-profile").path)",
-                "--screenshot=\(screenshot.path)", html.absoluteString,
-            ]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0)
+            let browser = try await ConvAICommandTests.run(
+                URL(fileURLWithPath: chromium),
+                [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=800,2000",
+                    "--user-data-dir=\(folder.appendingPathComponent("chromium-profile").path)",
+                    "--screenshot=\(screenshot.path)", html.absoluteString,
+                ])
+            #expect(browser.status == 0, "\(browser.stderr)")
             let png = try Data(contentsOf: screenshot)
             #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]), "not a PNG")
             // A blank page compresses to a few kilobytes; five insights with bars do not.

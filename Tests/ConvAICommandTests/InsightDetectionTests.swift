@@ -21,23 +21,23 @@ struct InsightDetectionTests {
     }
 
     @Test("planted signals are found in 90 % of cases or more over three seeds", .timeLimit(.minutes(10)))
-    func plantedSignalsAreFound() throws {
+    func plantedSignalsAreFound() async throws {
         let cli = ConvAICommandTests()
         var planted: [String: Int] = [:]
         var found: [String: Int] = [:]
         var falseAlarms: [String: Int] = [:]
-        try cli.withProject { folder in
+        try await cli.withProjectAsync { folder in
             try FileManager.default.copyItem(
                 at: ConvAICommandTests.packageRoot.appendingPathComponent("model"), to: folder.appendingPathComponent("model"))
-            #expect(try cli.convai(["migrate", "--tenant", "itc", "--log-level", "warning"], in: folder).status == 0)
+            #expect(try await cli.convaiAsync(["migrate", "--tenant", "itc", "--log-level", "warning"], in: folder).status == 0)
             for seed in ["3", "11", "29"] {
-                let seeded = try cli.convai(
+                let seeded = try await cli.convaiAsync(
                     ["seed", "--tenant", "itc", "--days", "540", "--end-date", "2026-06-30", "--seed", seed, "--scale", "0.25",
                         "--log-level", "warning"], in: folder)
                 try #require(seeded.status == 0, "\(seeded.stderr)")
-                let transformed = try cli.convai(["transform", "--tenant", "itc", "--log-level", "warning"], in: folder)
+                let transformed = try await cli.convaiAsync(["transform", "--tenant", "itc", "--log-level", "warning"], in: folder)
                 try #require(transformed.status == 0, "\(transformed.stderr)")
-                let run = try cli.convai(
+                let run = try await cli.convaiAsync(
                     ["insights", "--tenant", "itc", "--backtest", "data/itc.planted.json", "--json", "--log-level", "warning"],
                     in: folder)
                 try #require(run.status == 0, "\(run.stderr)")

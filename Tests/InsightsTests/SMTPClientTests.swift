@@ -287,7 +287,9 @@ struct SMTPClientTimeoutTests {
                 try await SMTPClient(settings: settings).send(data: "x", from: "a@b.example", to: ["c@d.example"])
             }
             #expect(error?.code == .timeout)
-            #expect(ContinuousClock.now - started < .seconds(5))
+            // Not a speed check (a loaded machine is slow): the send ends by its timeout
+            // rather than waiting for a greeting that never comes.
+            #expect(ContinuousClock.now - started < .seconds(30))
         }
     }
 }

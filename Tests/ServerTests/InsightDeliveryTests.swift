@@ -64,28 +64,36 @@ struct InsightDeliveryTests {
     }
 
     /// Stored messages whose envelope sender is `from`.
-    static func messages(from sender: String) throws -> [URL] {
+    static func messages(from sender: String, to recipient: String? = nil) throws -> [URL] {
         let folder = URL(fileURLWithPath: try #require(environment["CONVAI_TEST_SMTP_DIR"]))
         return try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
             .filter { $0.pathExtension == "json" }.sorted { $0.path < $1.path }
             .compactMap { file in
                 let envelope = try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any]
                 guard envelope?["mail_from"] as? String == sender else { return nil }
+                if let recipient, (envelope?["rcpt_tos"] as? [String])?.contains(recipient) != true { return nil }
                 return file.deletingPathExtension().appendingPathExtension("eml")
             }
     }
 
     /// The message as Python's email package reads it.
-    static func parse(_ file: URL) throws -> [String: Any] {
+    static func parse(_ file: URL) async throws -> [String: Any] {
+        // The process's end resumes the task: no thread is held while Python runs.
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("convai-mail-\(UUID().uuidString).json")
+        FileManager.default.createFile(atPath: output.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: output) }
+        let handle = try FileHandle(forWritingTo: output)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", SampleTenants.root.appendingPathComponent("scripts/parse-mail.py").path, file.path]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        process.standardOutput = handle
+        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+            do { try process.run() } catch { continuation.resume(throwing: error) }
+        }
+        try handle.close()
+        try #require(status == 0, "parse-mail.py failed on \(file.path)")
+        return try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: output)) as? [String: Any])
     }
 
     @Test func theMorningDigestReachesEveryoneOnceByMailAndWebhook() async throws {
@@ -135,13 +143,13 @@ struct InsightDeliveryTests {
                 let sent = try Self.messages(from: sender)
                 #expect(sent.count == withMail.count, "one e-mail per recipient with an address")
 
-                let mails = try sent.map(Self.parse)
                 let company = try #require(configuration.tenants.first { $0.id == "itc" }).displayName
                 let head = try #require(recipients.first { $0.hierarchyRole == "NSM" })
                 let officer = try #require(recipients.first { $0.hierarchyRole == "SO" })
                 for (person, scope) in [(head, "All of \(company)"), (officer, officer.territory?.name ?? "?")] {
-                    let mail = try #require(
-                        mails.first { ($0["to"] as? String)?.contains(person.email ?? "-") == true }, "no mail for \(person.name)")
+                    let files = try Self.messages(from: sender, to: try #require(person.email))
+                    #expect(files.count == 1, "\(person.name) got \(files.count) e-mails")
+                    let mail = try await Self.parse(try #require(files.first, "no mail for \(person.name)"))
                     #expect(mail["content_type"] as? String == "multipart/alternative")
                     #expect(mail["part_types"] as? [String] == ["text/plain", "text/html"])
                     #expect((mail["subject"] as? String)?.contains(company) == true)

@@ -17,7 +17,7 @@ public struct InsightSchedulerService: Service {
             logger.notice("insight digests are not delivered: configure insights.smtp or insights.webhooks (docs/insights.md)")
             return nil
         }
-        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
+        let httpClient = InsightService.webhookClient()
         do {
             let jobs = InsightJobs(service: service, notifier: try service.notifier(httpClient: httpClient), logger: logger)
             return InsightSchedulerService(scheduler: try await service.scheduler(jobs: jobs), httpClient: httpClient)

@@ -1,3 +1,4 @@
+public import AsyncHTTPClient
 public import Foundation
 public import Insights
 public import Logging
@@ -25,6 +26,12 @@ public struct InsightService: Sendable {
             throw WarehouseError(.unknownTenant, "unknown tenant '\(tenant)'")
         }
         return found
+    }
+
+    /// An HTTP client for webhooks that follows no redirect: a signed digest goes to the
+    /// configured URL or nowhere, never on to another host.
+    public static func webhookClient() -> HTTPClient {
+        HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
     }
 
     /// The generator of one tenant.
