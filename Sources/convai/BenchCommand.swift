@@ -66,7 +66,8 @@ struct IngestBenchCommand: AsyncParsableCommand {
     }
 }
 
-/// A progress line on stderr, so that stdout keeps only the figures.
-func progress(_ message: String) {
-    FileHandle.standardError.write(Data("[bench] \(message)\n".utf8))
+/// A progress line on stderr, so that stdout keeps only the figures; `command` names who
+/// speaks (`[bench]`, `[digest]`).
+func progress(_ message: String, command: String = "bench") {
+    FileHandle.standardError.write(Data("[\(command)] \(message)\n".utf8))
 }

@@ -71,7 +71,9 @@ struct DigestCommand: AsyncParsableCommand {
             chosen = Array(everyone.filter { $0.territory == nil && $0.hierarchyRole == "NSM" }.prefix(1))
             guard !chosen.isEmpty else { throw ValidationError("tenant '\(tenant)' has no national head (NSM); use --for") }
         }
-        progress("finding insights for \(chosen.count) recipient\(chosen.count == 1 ? "" : "s") of \(tenant), data up to \(day)")
+        progress(
+            "finding insights for \(chosen.count) recipient\(chosen.count == 1 ? "" : "s") of \(tenant), data up to \(day)",
+            command: "digest")
         let digests = try await service.digests(tenant: tenant, recipients: chosen, asOf: day)
         if dryRun, let out, let digest = digests.first {
             let renderer = try DigestRenderer()
@@ -94,10 +96,10 @@ struct DigestCommand: AsyncParsableCommand {
             for (index, digest) in digests.enumerated() {
                 do {
                     let report = try await notifier.send(digest)
-                    progress("[\(index + 1)/\(digests.count)] \(digest.recipient.name): \(report)")
+                    progress("[\(index + 1)/\(digests.count)] \(digest.recipient.name): \(report)", command: "digest")
                 } catch {
                     failed += 1
-                    progress("[\(index + 1)/\(digests.count)] \(digest.recipient.name): failed: \(error)")
+                    progress("[\(index + 1)/\(digests.count)] \(digest.recipient.name): failed: \(error)", command: "digest")
                 }
             }
         } catch {
