@@ -51,7 +51,7 @@ struct ConvAICommandTests {
         let stem = FileManager.default.temporaryDirectory.appendingPathComponent("convai-run-\(UUID().uuidString)")
         let out = stem.appendingPathExtension("out")
         let err = stem.appendingPathExtension("err")
-        for file in [out, err] { FileManager.default.createFile(atPath: file.path, contents: nil) }
+        for file in [out, err] { _ = FileManager.default.createFile(atPath: file.path, contents: nil) }
         defer { for file in [out, err] { try? FileManager.default.removeItem(at: file) } }
         let outHandle = try FileHandle(forWritingTo: out)
         let errHandle = try FileHandle(forWritingTo: err)

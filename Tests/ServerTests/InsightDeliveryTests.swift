@@ -80,7 +80,7 @@ struct InsightDeliveryTests {
     static func parse(_ file: URL) async throws -> [String: Any] {
         // The process's end resumes the task: no thread is held while Python runs.
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("convai-mail-\(UUID().uuidString).json")
-        FileManager.default.createFile(atPath: output.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: output) }
         let handle = try FileHandle(forWritingTo: output)
         let process = Process()
