@@ -43,6 +43,17 @@ public enum Value: Sendable, Hashable {
         if case .string(let s) = self { return s }
         return nil
     }
+
+    /// The day of a date, a timestamp, or an ISO text (`YYYY-MM-DD…`, as SQLite returns
+    /// dates); `nil` for anything else.
+    public var dateValue: SQLDate? {
+        switch self {
+        case .date(let date): date
+        case .timestamp(let timestamp): timestamp.date
+        case .string(let text): SQLDate(iso: text.prefix(10))
+        default: nil
+        }
+    }
 }
 
 extension Value: CustomStringConvertible {

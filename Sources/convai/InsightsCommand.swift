@@ -104,7 +104,7 @@ struct InsightsCommand: AsyncParsableCommand {
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            let data = try encoder.encode(digests.count == 1 && !all ? AnyEncodable(digests[0]) : AnyEncodable(digests))
+            let data = try digests.count == 1 && !all ? encoder.encode(digests[0]) : encoder.encode(digests)
             print(String(decoding: data, as: UTF8.self))
         } else {
             for digest in digests {
@@ -118,11 +118,4 @@ struct InsightsCommand: AsyncParsableCommand {
             print("(\(digests.count) recipient\(digests.count == 1 ? "" : "s"), generated in \(elapsed.formatted(.units(allowed: [.milliseconds]))))")
         }
     }
-}
-
-/// Lets one digest or a list share the printing path.
-private struct AnyEncodable: Encodable {
-    let value: any Encodable
-    init(_ value: any Encodable) { self.value = value }
-    func encode(to encoder: any Encoder) throws { try value.encode(to: encoder) }
 }

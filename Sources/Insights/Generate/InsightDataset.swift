@@ -250,7 +250,7 @@ private struct Reader: Sendable {
         func text(_ index: Int) -> String { values[index].stringValue ?? values[index].description }
         func integer(_ index: Int) -> Int64 { values[index].intValue ?? Int64(values[index].doubleValue ?? 0) }
         func number(_ index: Int) -> Double { values[measureOffset + index].doubleValue ?? 0 }
-        func dateValue(_ index: Int) -> SQLDate? { Reader.date(values[index]) }
+        func dateValue(_ index: Int) -> SQLDate? { values[index].dateValue }
     }
 
     func rows(measures: [String], dimensions: [String], day: String?, window: DayWindow?) async throws -> [Row] {
@@ -273,21 +273,12 @@ private struct Reader: Sendable {
         return result.rows.compactMap { raw in
             let date: SQLDate
             if let dayPosition {
-                guard let value = Self.date(raw[dayPosition]) else { return nil }
+                guard let value = raw[dayPosition].dateValue else { return nil }
                 date = value
             } else {
                 date = asOf
             }
             return Row(values: valuePositions.map { raw[$0] }, measureOffset: dimensions.count, date: date)
-        }
-    }
-
-    static func date(_ value: Value) -> SQLDate? {
-        switch value {
-        case .date(let date): date
-        case .timestamp(let timestamp): timestamp.date
-        case .string(let text): SQLDate(iso: text.prefix(10))
-        default: nil
         }
     }
 }

@@ -12,6 +12,7 @@ public struct InsightService: Sendable {
     let tenants: TenantRouter
     let catalog: SemanticCatalog
     let logger: Logger
+    let latestDays = LatestDays()
 
     /// Makes the service over the configured tenants.
     public init(configuration: ConvAIConfiguration, tenants: TenantRouter, logger: Logger, semantic: SemanticCatalog? = nil) throws {
@@ -51,7 +52,16 @@ public struct InsightService: Sendable {
         return min(requested, latest)
     }
 
+    /// The latest day with sales, read at most once a minute per tenant: every insights
+    /// request asks, and the read groups the whole fact table by day.
     private func latestDay(tenant: String) async throws -> SQLDate {
+        if let known = await latestDays.day(of: tenant) { return known }
+        let day = try await readLatestDay(tenant: tenant)
+        await latestDays.remember(day, of: tenant)
+        return day
+    }
+
+    private func readLatestDay(tenant: String) async throws -> SQLDate {
         let database = try await tenants.database(for: tenant)
         // The latest day with any sales line: days by count, newest first, one row.
         let query = CubeQuery(
@@ -62,12 +72,7 @@ public struct InsightService: Sendable {
             .compile(query, asOf: SQLDate(daysSinceEpoch: 0))
         let result = try await database.query(compiled.sql, compiled.binds)
         let column = compiled.columns.firstIndex { if case .timeDimension = $0.kind { true } else { false } } ?? 0
-        switch result.rows.first?[column] {
-        case .date(let date)?: return date
-        case .timestamp(let timestamp)?: return timestamp.date
-        case .string(let text)?: if let date = SQLDate(iso: text.prefix(10)) { return date }
-        default: break
-        }
+        if let day = result.rows.first?[column].dateValue { return day }
         throw InsightServiceError.noData("tenant '\(tenant)' has no sales yet: seed or load data first")
     }
 
@@ -116,4 +121,16 @@ public enum InsightServiceError: Error, Sendable, CustomStringConvertible {
         case .noData(let message): message
         }
     }
+}
+
+/// Each tenant's latest day with sales, kept a minute (new data shows within that).
+actor LatestDays {
+    private var days: [String: (day: SQLDate, at: ContinuousClock.Instant)] = [:]
+
+    func day(of tenant: String) -> SQLDate? {
+        guard let entry = days[tenant], ContinuousClock.now - entry.at < .seconds(60) else { return nil }
+        return entry.day
+    }
+
+    func remember(_ day: SQLDate, of tenant: String) { days[tenant] = (day, ContinuousClock.now) }
 }
