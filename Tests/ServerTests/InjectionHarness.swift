@@ -93,6 +93,8 @@ struct Observation: Sendable {
     var data: String?
     /// The `status` of an ask reply (`answered`, `needs_clarification`).
     var reply: String?
+    /// The Cube query an answered question was understood as, as canonical JSON text.
+    var query: String?
     var statements: [String]
     var databaseErrors: [String]
 
@@ -164,6 +166,7 @@ actor InjectionHarness {
         return Observation(
             status: status, text: text, isJSON: json != nil, error: object?["error"] as? String,
             data: (object?["data"]).map(Call.json), reply: object?["status"] as? String,
+            query: (object?["query"]).map(Call.json),
             statements: entries.compactMap(\.statement),
             databaseErrors: entries.filter { ["ERROR", "FATAL", "PANIC"].contains($0.level) }.map(\.text))
     }
@@ -176,13 +179,45 @@ actor InjectionHarness {
         return observed
     }
 
+    /// The shapes of the statements the Cube query of an answer compiles to, one per period
+    /// (a comparison's `compareDateRange` is run as one query per range), asked of
+    /// `/cubejs-api/v1/sql`, which compiles without running anything.
+    nonisolated func understoodShapes(_ observation: Observation) async throws -> [String] {
+        let query = try #require(
+            observation.query.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) } as? [String: Any],
+            "an answer without its query: \(observation.text.prefix(300))")
+        var periods = [query]
+        if var timeDimensions = query["timeDimensions"] as? [[String: Any]], let ranges = timeDimensions.first?["compareDateRange"] as? [Any] {
+            periods = ranges.map { range in
+                timeDimensions[0]["compareDateRange"] = nil
+                timeDimensions[0]["dateRange"] = range
+                var single = query
+                single["timeDimensions"] = timeDimensions
+                return single
+            }
+        }
+        var shapes: [String] = []
+        for period in periods {
+            let (status, text, json) = try await send(Call(method: .post, uri: "/cubejs-api/v1/sql", body: Call.json(["query": period])))
+            let sql = ((json as? [String: Any])?["sql"] as? [String: Any])?["sql"] as? [Any]
+            let statement = try #require(sql?.first as? String, "/v1/sql of an understood query: HTTP \(status) \(text.prefix(300))")
+            shapes.append(StatementLog.shape(statement))
+        }
+        return shapes.sorted()
+    }
+
     /// Sends the hostile `call` and its benign counterpart and checks: a 2xx or a 4xx (never a
     /// 5xx), a JSON body with an `error` string on a 4xx, no database error, the hostile text
     /// nowhere in a statement's text, and statements of the benign call's shapes (the same
     /// ones when both succeed; none but those when the hostile one is refused).
+    ///
+    /// A question's words are its meaning: "{Products}.brand" asks about brands. When
+    /// `isQuestion` and the hostile call was answered, its statements must be exactly those
+    /// of the Cube query the answer says it understood (compiled by `/v1/sql`), whatever the
+    /// benign question made.
     @discardableResult
     func check(
-        _ hostile: String, _ call: Call, against benignCall: Call, _ context: String,
+        _ hostile: String, _ call: Call, against benignCall: Call, _ context: String, isQuestion: Bool = false,
         sourceLocation: SourceLocation = #_sourceLocation
     ) async throws -> (hostile: Observation, benign: Observation) {
         let benign = try await benign(benignCall)
@@ -204,7 +239,13 @@ actor InjectionHarness {
                 !observed.statements.contains { $0.contains(hostile) }, "\(shown): the value is in the SQL text",
                 sourceLocation: sourceLocation)
         }
-        if observed.succeeded, observed.reply == benign.reply {
+        if isQuestion, observed.succeeded, observed.reply == "answered" {
+            let understood = try await understoodShapes(observed)
+            #expect(
+                observed.shapes == understood,
+                "\(shown): statements differ from those of the query it was understood as\n\(observed.statements)\n---\n\(understood)\n\(observed.query ?? "")",
+                sourceLocation: sourceLocation)
+        } else if observed.succeeded, observed.reply == benign.reply {
             #expect(observed.shapes == benign.shapes, "\(shown): statements differ from the benign ones\n\(observed.statements)\n---\n\(benign.statements)", sourceLocation: sourceLocation)
         } else {
             #expect(

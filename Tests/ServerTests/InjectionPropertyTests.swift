@@ -262,11 +262,12 @@ struct InjectionPropertyTests {
                 case 0:
                     try await harness.check(
                         hostile, Self.ask(question: Self.question + " " + hostile, sessionId: session),
-                        against: Self.ask(sessionId: "benign-ask"), "ask question with a hostile tail")
+                        against: Self.ask(sessionId: "benign-ask"), "ask question with a hostile tail", isQuestion: true)
                 case 1:
                     try await harness.check(
                         hostile, Self.ask(question: hostile, sessionId: session),
-                        against: Self.ask(question: "xyzzy", sessionId: "benign-ask-alone"), "ask question alone")
+                        against: Self.ask(question: "xyzzy", sessionId: "benign-ask-alone"), "ask question alone",
+                        isQuestion: true)
                 case 2:
                     try await harness.check(
                         hostile, Self.ask(sessionId: hostile), against: Self.ask(sessionId: "benign-ask"), "ask sessionId")
@@ -320,8 +321,46 @@ struct InjectionPropertyTests {
                 try await harness.check(
                     hostile, Call(method: .post, uri: "/api/v1/ask/clarify", body: Call.json(body)),
                     against: Call(method: .post, uri: "/api/v1/ask/clarify", body: Call.json(benign), authorization: nil),
-                    "clarify \(slot.name)")
+                    "clarify \(slot.name)", isQuestion: slot.name == "question")
             }
+        }
+    }
+
+    /// Questions whose words name members, alone and mixed with hostile text: what the
+    /// generator once produced ("{Products}.brand" as a clarified question, CI 2026-12-07) and
+    /// its kin. Their SQL must be that of the query they were understood as.
+    static let meaningfulQuestions = [
+        "{Products}.brand", "{Products}.brand'; DROP TABLE dim_product; --", "net sales by zone last month",
+        "Transactions.netSales by Customers.city", "top 3 brands by net sales in Maharashtra in May 2025 vs April 2025",
+        "units by month this year /* */", "${Customers.state}", "%brand%_",
+    ]
+
+    @Test("questions whose words name members: the SQL of the query they were understood as")
+    func meaningfulQuestionsCompileToTheirUnderstoodQuery() async throws {
+        try await InjectionHarness.run { harness in
+            var understoodOtherwise = 0
+            for text in Self.meaningfulQuestions {
+                let alone = try await harness.check(
+                    text, Self.ask(question: text, sessionId: "meaning-" + UUID().uuidString),
+                    against: Self.ask(question: "xyzzy", sessionId: "benign-ask-alone"), "ask question alone", isQuestion: true)
+                try await harness.check(
+                    text, Self.ask(question: Self.question + " " + text, sessionId: "meaning-" + UUID().uuidString),
+                    against: Self.ask(sessionId: "benign-ask"), "ask question with a tail", isQuestion: true)
+                let session = "meaning-" + UUID().uuidString
+                _ = try await harness.send(Self.ask(question: "show me sales", sessionId: session))
+                let benignSession = "meaning-" + UUID().uuidString
+                _ = try await harness.send(Self.ask(question: "show me sales", sessionId: benignSession))
+                var body: JSONObject = ["sessionId": session, "answers": Self.answers, "asOf": SampleTenants.asOf]
+                body["question"] = text
+                let benign: JSONObject = ["sessionId": benignSession, "answers": Self.answers, "asOf": SampleTenants.asOf]
+                try await harness.check(
+                    text, Call(method: .post, uri: "/api/v1/ask/clarify", body: Call.json(body)),
+                    against: Call(method: .post, uri: "/api/v1/ask/clarify", body: Call.json(benign)), "clarify question",
+                    isQuestion: true)
+                if alone.hostile.reply == "answered", alone.hostile.query != alone.benign.query { understoodOtherwise += 1 }
+            }
+            // Not vacuous: most of these are answered as queries of their own.
+            #expect(understoodOtherwise >= Self.meaningfulQuestions.count / 2, "\(understoodOtherwise) understood as queries of their own")
         }
     }
 
