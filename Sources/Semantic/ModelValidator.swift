@@ -255,6 +255,8 @@ struct ModelValidator {
                     throw fail("time_dimension '\(name)' is not a time dimension")
                 }
                 guard preAggregation.granularity != nil else { throw fail("time_dimension needs a granularity") }
+                // Partitions are found from the cube's own table.
+                guard owner.name == cube.name else { throw fail("time_dimension '\(name)' must be a dimension of \(cube.name)") }
             } else if preAggregation.granularity != nil || preAggregation.partitionGranularity != nil {
                 throw fail("granularity and partition_granularity need a time_dimension")
             }

@@ -88,4 +88,16 @@ public struct QueryCompiler: Sendable {
         builder.materializes = true
         return try builder.build()
     }
+
+    /// `SELECT MIN(t), MAX(t) FROM <cube>` for a rollup's time dimension `t`, on the raw table:
+    /// the days the rollup's partitions must cover.
+    public func timeBoundsSQL(of rollup: PreAggregation) throws -> String {
+        guard let time = rollup.timeDimension else {
+            throw SemanticError(.invalidQuery, "pre-aggregation \(rollup.id) has no time dimension")
+        }
+        let builder = QueryBuilder(model: model, dialect: dialect, query: CubeQuery(), today: SQLDate(daysSinceEpoch: 0))
+        let ref = try builder.dimensionRef(time, context: "time dimension")
+        let column = builder.dimensionSQL(cube: ref.cube, name: ref.member)
+        return "SELECT MIN(\(column)), MAX(\(column)) " + builder.from(root: ref.cube, joins: [])
+    }
 }

@@ -183,11 +183,22 @@ struct PreAggregationTests {
         #expect(report.succeeded, "\(report.summary)")
         let model = try shippedQueryModel()
         let raw = QueryCompiler(model: model, dialect: .duckdb)
-        let rollups = Self.rollups(model)
-        for rollup in rollups {
-            let build = try raw.materialization(of: rollup)
-            _ = try await db.execute("CREATE TABLE \(rollup.tableName) AS \(build.sql)", build.binds)
-        }
+        let refresher = PreAggregationRefresher(model: model, database: db)
+        #expect(try await refresher.builtRollups().isEmpty)
+        var reports: [PreAggregationRefresher.Report] = []
+        for rollup in refresher.rollups { reports.append(try await refresher.refresh(rollup)) }
+        // 200 days to 2025-06-30: months 2024-12 … 2025-06, years 2024 and 2025.
+        #expect(reports.map(\.rebuilt.count) == [7, 7, 2])
+        #expect(reports.allSatisfy { $0.rows > 0 && $0.kept == 0 })
+        let built = try await refresher.builtRollups()
+        #expect(built.map(\.rollup.id) == refresher.rollups.map(\.id))
+        // Incremental: only the partitions within the 7-day update window are built again.
+        let again = try await refresher.refresh(refresher.rollups[0])
+        #expect(again.rebuilt.map(\.description) == ["2025-06-01..2025-06-30"] && again.kept == 6)
+        #expect(again.rows == reports[0].rows)
+        let full = try await refresher.refresh(refresher.rollups[0], full: true)
+        #expect(full.rebuilt.count == 7 && full.rows == reports[0].rows)
+        let rollups = try await refresher.builtRollups().map(\.rollup)
         let fromRollups = QueryCompiler(model: model, dialect: .duckdb, rollups: rollups)
         var answered: [String] = []
         for (name, json) in ReferenceQueries.all {
