@@ -26,6 +26,8 @@ struct CubeAPIController: Sendable {
     var preAggregations: PreAggregationRegistry? = nil
     /// Results served again to the same security context.
     var cache = QueryResultCache(settings: .off)
+    /// Queries compiled before, by what they were compiled from.
+    let compiledQueries = CompiledQueryMemo()
 
     func register(on router: Router<ConvAIRequestContext>) {
         let api = router.group("cubejs-api/v1").add(middleware: access.require(.cubeAPI))
@@ -249,7 +251,10 @@ struct CubeAPIController: Sendable {
                 query.limit = maxRows
             }
             let started = ContinuousClock.now
-            let compiled = try compiler.compile(query, asOf: today)
+            let key = CompiledQueryMemo.Key(
+                tenant: caller.claims.tenant, securityContext: caller.restriction.map { "\($0.territory)" } ?? "", query: query,
+                today: today, rollups: built.refreshedAt)
+            let compiled = try compiledQueries.compiled(key) { try compiler.compile(query, asOf: today) }
             caller.notes.addCompile(since: started)
             return Prepared(
                 query: query, compiled: compiled, shapes: CubeQueryShapes(query: query, members: caller.model.members, today: today),
