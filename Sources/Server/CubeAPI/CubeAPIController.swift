@@ -27,7 +27,11 @@ struct CubeAPIController: Sendable {
     /// Results served again to the same security context.
     var cache = QueryResultCache(settings: .off)
     /// Queries compiled before, by what they were compiled from.
-    let compiledQueries = CompiledQueryMemo()
+    let compiledQueries = BoundedMemo<CompiledQueryKey, CompiledQuery>()
+    /// Requests parsed before, by their text (the query parse is a JSON decode).
+    let parsedRequests = BoundedMemo<RequestTextKey, CubeRequest>()
+    /// The JSON of cached results, written once.
+    let renderedResults = RenderedResults(budgetBytes: 64 << 20)
 
     func register(on router: Router<ConvAIRequestContext>) {
         let api = router.group("cubejs-api/v1").add(middleware: access.require(.cubeAPI))
@@ -166,7 +170,7 @@ struct CubeAPIController: Sendable {
     static func json(_ value: JSONValue, status: HTTPResponse.Status) -> Response {
         Response(
             status: status, headers: [.contentType: "application/json; charset=utf-8"],
-            body: ResponseBody(byteBuffer: ByteBuffer(string: value.serialized())))
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: value.utf8())))
     }
 
     // MARK: Requests
@@ -177,7 +181,8 @@ struct CubeAPIController: Sendable {
                 guard let text = request.uri.queryParameters.get("query"), !text.isEmpty else {
                     throw CubeAPIError.badRequest("Query param is required")
                 }
-                return try CubeRequest(queryParameter: text, queryType: request.uri.queryParameters.get("queryType"))
+                let queryType = request.uri.queryParameters.get("queryType")
+                return try parsed(Data(text.utf8), queryType: queryType) { try CubeRequest(queryParameter: text, queryType: queryType) }
             }
             let body: ByteBuffer
             do {
@@ -189,10 +194,17 @@ struct CubeAPIController: Sendable {
             if data.isEmpty, let text = request.uri.queryParameters.get("query") {
                 return try CubeRequest(queryParameter: text, queryType: request.uri.queryParameters.get("queryType"))
             }
-            return try CubeRequest(body: data)
+            return try parsed(data, queryType: nil) { try CubeRequest(body: data) }
         } catch let error as SemanticError {
             throw CubeAPIError.query(error)
         }
+    }
+
+    /// A request's queries, parsed once per text; long texts (rare, and each a memory cost)
+    /// are parsed every time.
+    private func parsed(_ text: Data, queryType: String?, parse: () throws -> CubeRequest) throws -> CubeRequest {
+        guard text.count <= 4096 else { return try parse() }
+        return try parsedRequests.value(RequestTextKey(text: text, queryType: queryType), make: parse)
     }
 
     /// Refuses members that the model hides (`public: false`), as Cube does.
@@ -251,10 +263,10 @@ struct CubeAPIController: Sendable {
                 query.limit = maxRows
             }
             let started = ContinuousClock.now
-            let key = CompiledQueryMemo.Key(
+            let key = CompiledQueryKey(
                 tenant: caller.claims.tenant, securityContext: caller.restriction.map { "\($0.territory)" } ?? "", query: query,
                 today: today, rollups: built.refreshedAt)
-            let compiled = try compiledQueries.compiled(key) { try compiler.compile(query, asOf: today) }
+            let compiled = try compiledQueries.value(key) { try compiler.compile(query, asOf: today) }
             caller.notes.addCompile(since: started)
             return Prepared(
                 query: query, compiled: compiled, shapes: CubeQueryShapes(query: query, members: caller.model.members, today: today),
@@ -270,6 +282,10 @@ struct CubeAPIController: Sendable {
         var total: Int?
         var lastRefreshTime: Date
         var usedPreAggregations: [String]
+        /// Where the result is cached, when the cache is on.
+        var cacheKey: QueryResultCache.Key?
+        /// When the rows were read from the database.
+        var readAt: Date
     }
 
     /// Runs a prepared query, or serves its result again from the cache. Shared with the
@@ -293,7 +309,8 @@ struct CubeAPIController: Sendable {
         }
         return Executed(
             result: cached.rows, total: cached.total, lastRefreshTime: item.rollupRefreshedAt ?? cached.readAt,
-            usedPreAggregations: compiled.usedPreAggregation.map { [$0] } ?? [])
+            usedPreAggregations: compiled.usedPreAggregation.map { [$0] } ?? [],
+            cacheKey: cache.settings.ttlSeconds > 0 ? key : nil, readAt: cached.readAt)
     }
 
     // MARK: Endpoints
@@ -303,20 +320,12 @@ struct CubeAPIController: Sendable {
         var results: [JSONValue] = []
         for item in prepared {
             let executed = try await execute(item, on: database, for: caller)
-            var fields: [(String, JSONValue)] = [
-                ("query", try item.shapes.normalizedQuery()),
-                ("data", item.shapes.rows(executed.result, columns: item.compiled.columns)),
-                ("lastRefreshTime", .string(Self.timestamp(executed.lastRefreshTime))),
-                ("annotation", item.shapes.annotation()),
-                ("dataSource", .string("default")),
-                ("dbType", .string(database.dialect.rawValue)),
-                ("extDbType", .string("cubestore")),
-                ("external", .bool(false)),
-                ("slowQuery", .bool(false)),
-                ("usedPreAggregations", .object(executed.usedPreAggregations.map { ($0, .object([])) })),
-            ]
-            if let total = executed.total { fields.append(("total", .number(String(total)))) }
-            results.append(.object(fields))
+            guard let cacheKey = executed.cacheKey else {
+                results.append(try loadResult(item, executed, dialect: database.dialect))
+                continue
+            }
+            let key = RenderedResults.Key(result: cacheKey, readAt: executed.readAt, query: item.query, today: item.shapes.today)
+            results.append(.fragment(try renderedResults.bytes(key) { try loadResult(item, executed, dialect: database.dialect).utf8() }))
         }
         guard cubeRequest.queryType == "multi" else { return results[0] }
         return .object([
@@ -325,6 +334,24 @@ struct CubeAPIController: Sendable {
             ("pivotQuery", try pivotQuery(prepared[0])),
             ("slowQuery", .bool(false)),
         ])
+    }
+
+    /// One query's part of a `/v1/load` answer.
+    private func loadResult(_ item: Prepared, _ executed: Executed, dialect: SQLDialect) throws -> JSONValue {
+            var fields: [(String, JSONValue)] = [
+                ("query", try item.shapes.normalizedQuery()),
+                ("data", item.shapes.rows(executed.result, columns: item.compiled.columns)),
+                ("lastRefreshTime", .string(Self.timestamp(executed.lastRefreshTime))),
+                ("annotation", item.shapes.annotation()),
+                ("dataSource", .string("default")),
+                ("dbType", .string(dialect.rawValue)),
+                ("extDbType", .string("cubestore")),
+                ("external", .bool(false)),
+                ("slowQuery", .bool(false)),
+                ("usedPreAggregations", .object(executed.usedPreAggregations.map { ($0, .object([])) })),
+            ]
+            if let total = executed.total { fields.append(("total", .number(String(total)))) }
+            return .object(fields)
     }
 
     private func sql(_ request: Request, _ caller: Caller) async throws -> JSONValue {
