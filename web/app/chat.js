@@ -87,8 +87,10 @@ export function renderChat(main, me) {
         announcer.textContent = `ConvAI needs more detail: ${reply.questions.map((item) => item.question).join(' ')}`;
         history.lastElementChild.querySelector('button')?.focus();
       } else {
-        append({ kind: 'answer', reply });
+        const item = append({ kind: 'answer', reply });
         announcer.textContent = `Answer: ${reply.insight?.text ?? reply.understood ?? ''}`;
+        // The options that were clicked are disabled now: keyboard focus moves to the answer.
+        item.querySelector('.answer-card')?.focus({ preventScroll: true });
       }
     } catch (error) {
       pending.remove();
@@ -160,7 +162,7 @@ export function renderChat(main, me) {
 
   function renderAnswer(answer) {
     const item = el('li', { class: 'entry answer' });
-    const card = el('article', { class: 'answer-card', 'data-testid': 'answer-card', 'aria-label': 'Answer' });
+    const card = el('article', { class: 'answer-card', 'data-testid': 'answer-card', 'aria-label': 'Answer', tabindex: '-1' });
     card.append(el('p', { class: `headline ${toneClass(answer.insight?.tone)}`, 'data-testid': 'answer-insight', text: answer.insight?.text ?? 'Here is what I found.' }));
     if (answer.understood) card.append(el('p', { class: 'understood', text: `Understood as: ${answer.understood}` }));
     if (answer.visualization?.kind === 'kpi' && answer.visualization.kpi) card.append(renderKPI(answer.visualization.kpi));
