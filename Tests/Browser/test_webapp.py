@@ -290,6 +290,14 @@ def run(driver):
     screenshot(driver, "csv-downloaded")
     log(f"CSV {files[0].name}: {len(rows) - 1} rows equal to the answer's")
 
+    # The conversation is kept per session: a new one starts empty, the earlier one comes back.
+    first_session = driver.execute_script("return sessionStorage.getItem('convai.conversation')")
+    click(driver, driver.find_element(By.CSS_SELECTOR, "[data-testid=new-conversation]"))
+    wait(driver, lambda d: len(cards(d)) == 0, "an empty new conversation")
+    Select(driver.find_element(By.CSS_SELECTOR, "[data-testid=conversation-picker]")).select_by_value(first_session)
+    wait(driver, lambda d: len(cards(d)) == 2, "the earlier conversation's two answers")
+    wait_drawn(driver, cards(driver)[1].find_element(By.CSS_SELECTOR, "canvas"), "the restored follow-up")
+
     # 8. The admin page is not for a sales officer: the page says so, the API answers 403.
     driver.get(BASE + "/#/admin")
     wait(driver, lambda d: visible(d, "[data-testid=admin-denied]"), "the no-access message")

@@ -14,10 +14,22 @@ function loadConversation() {
   return text ? JSON.parse(text) : { sessionId: null, entries: [] };
 }
 
+// The conversations of this tab, newest first: [{id, title}].
+const indexKey = 'convai.sessions';
+function conversationIndex() {
+  return JSON.parse(sessionStorage.getItem(indexKey) ?? '[]');
+}
+
 function saveConversation(conversation) {
   if (!conversation.sessionId) return;
   sessionStorage.setItem(currentKey, conversation.sessionId);
   sessionStorage.setItem(storageKey(conversation.sessionId), JSON.stringify(conversation));
+  const index = conversationIndex();
+  if (!index.some((item) => item.id === conversation.sessionId)) {
+    const first = conversation.entries.find((entry) => entry.kind === 'question');
+    index.unshift({ id: conversation.sessionId, title: first?.text ?? 'Conversation' });
+    sessionStorage.setItem(indexKey, JSON.stringify(index));
+  }
 }
 
 export function renderChat(main, me) {
@@ -33,11 +45,24 @@ export function renderChat(main, me) {
     el('label', { for: 'question', text: 'Your question' }),
     el('div', { class: 'ask-row' }, input, sendButton));
   const newButton = el('button', { type: 'button', class: 'secondary', 'data-testid': 'new-conversation', text: 'New conversation' });
+  const earlier = conversationIndex();
+  const picker = el('select', { id: 'conversation-picker', 'data-testid': 'conversation-picker' },
+    conversation.sessionId ? null : el('option', { value: '', text: 'New conversation' }),
+    earlier.map((item) => el('option', { value: item.id, text: item.title })));
+  picker.value = conversation.sessionId ?? '';
+  picker.addEventListener('change', () => {
+    if (!picker.value) return;
+    sessionStorage.setItem(currentKey, picker.value);
+    renderChat(main, me);
+  });
+  const pickerField = el('span', { class: 'field-inline', hidden: earlier.length === 0 },
+    el('label', { for: 'conversation-picker', text: 'Conversation' }), picker);
   const insightsPanel = el('aside', { class: 'insights', 'aria-labelledby': 'insights-title', 'data-testid': 'insights' });
 
   main.replaceChildren(el('div', { class: 'chat-layout' },
     el('section', { class: 'chat', 'aria-labelledby': 'chat-title' },
-      el('div', { class: 'chat-header' }, el('h1', { id: 'chat-title', text: 'Ask about your sales' }), newButton),
+      el('div', { class: 'chat-header' }, el('h1', { id: 'chat-title', text: 'Ask about your sales' }),
+        el('div', { class: 'chat-tools' }, pickerField, newButton)),
       history, announcer, form),
     insightsPanel));
 
@@ -47,11 +72,9 @@ export function renderChat(main, me) {
     if (question) ask(question);
   });
   newButton.addEventListener('click', () => {
-    conversation = { sessionId: null, entries: [] };
     sessionStorage.removeItem(currentKey);
-    history.replaceChildren();
-    announcer.textContent = 'New conversation started.';
-    input.focus();
+    renderChat(main, me);
+    main.querySelector('[data-testid=announcer]').textContent = 'New conversation started.';
   });
 
   function setBusy(value) {
