@@ -252,23 +252,35 @@ def run(driver):
     driver.execute_script("arguments[0].scrollIntoView()", second)
     screenshot(driver, "follow-up-answer")
 
-    # 6. Switch the chart type and hide a series; Chart.js follows.
-    card = cards(driver)[0]
-    before = chart_state(driver, canvas)
+    # 6. A question with two series (this period against last year): switch the chart type
+    # and hide a series; Chart.js follows, and the doughnut is not offered for two series.
+    ask_in_page(driver, "net sales by brand last month vs last year")
+    wait(driver, lambda d: len(cards(d)) == 3, "the comparison's answer")
+    card = cards(driver)[2]
+    canvas = card.find_element(By.CSS_SELECTOR, "canvas[data-testid=answer-chart]")
+    before = wait_drawn(driver, canvas, "the comparison")
+    if len(before["datasets"]) < 2:  # the parser read it otherwise: the follow-up's chart then
+        card = cards(driver)[1]
+        canvas = card.find_element(By.CSS_SELECTOR, "canvas[data-testid=answer-chart]")
+        before = wait_drawn(driver, canvas, "the follow-up")
+    doughnut = card.find_element(By.CSS_SELECTOR, "[data-testid=chart-type] option[value=doughnut]")
+    assert (doughnut.get_attribute("disabled") is not None) == (len(before["datasets"]) > 1)
     switch = Select(card.find_element(By.CSS_SELECTOR, "[data-testid=chart-type]"))
     target = "bar" if before["type"] == "line" else "line"
     switch.select_by_value(target)
     state = wait_drawn(driver, canvas, f"the chart redrawn as {target}")
     assert state["type"] == target, state
+    assert [numbers(d["data"]) for d in state["datasets"]] == [numbers(d["data"]) for d in before["datasets"]]
     toggle = card.find_element(By.CSS_SELECTOR, "[data-testid=series-toggle]")
     click(driver, toggle)
     state = wait(driver, lambda d: (lambda s: s if not s["datasets"][0]["visible"] else None)(chart_state(d, canvas)),
                  "the first series hidden")
+    assert all(d["visible"] for d in state["datasets"][1:]), state
     click(driver, card.find_element(By.CSS_SELECTOR, "[data-testid=table-toggle]"))
     wait(driver, lambda d: card.find_element(By.CSS_SELECTOR, "[data-testid=answer-table]").is_displayed(), "the table")
     driver.execute_script("arguments[0].scrollIntoView()", card)
     screenshot(driver, "chart-type-and-series")
-    click(driver, toggle)  # the series back, for the screenshots that follow
+    log(f"{len(state['datasets'])} series drawn as {target}, the first hidden")
 
     # 7. Download the follow-up's answer as CSV: its rows are the answer's.
     answer = follow_up
@@ -295,7 +307,7 @@ def run(driver):
     click(driver, driver.find_element(By.CSS_SELECTOR, "[data-testid=new-conversation]"))
     wait(driver, lambda d: len(cards(d)) == 0, "an empty new conversation")
     Select(driver.find_element(By.CSS_SELECTOR, "[data-testid=conversation-picker]")).select_by_value(first_session)
-    wait(driver, lambda d: len(cards(d)) == 2, "the earlier conversation's two answers")
+    wait(driver, lambda d: len(cards(d)) == 3, "the earlier conversation's three answers")
     wait_drawn(driver, cards(driver)[1].find_element(By.CSS_SELECTOR, "canvas"), "the restored follow-up")
 
     # 8. The admin page is not for a sales officer: the page says so, the API answers 403.

@@ -81,13 +81,13 @@ function styledConfig(base, type, hidden) {
       dataset.backgroundColor = type === 'line' ? `${colour}33` : colour;
       dataset.fill = false;
       dataset.tension = 0.2;
+      dataset.spanGaps = true;
     }
     dataset.hidden = hidden.has(index);
   });
-  if (type === 'doughnut') {
-    delete config.options.indexAxis;
-    delete config.options.scales;
-  }
+  // A line runs along time or categories left to right; only bars lie on their side.
+  if (type !== 'bar') delete config.options.indexAxis;
+  if (type === 'doughnut') delete config.options.scales;
   return config;
 }
 
