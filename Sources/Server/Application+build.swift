@@ -39,6 +39,14 @@ public func buildApplication(
     let semantic = semantic ?? SemanticCatalog.load(configuration: configuration, logger: logger)
     let authority = try await TokenAuthority(
         settings: try configuration.tokenSettings(), tenants: tenants.tenantIDs, logger: logger)
+    if configuration.auth.developmentSignIn && !authority.mintsTokens {
+        throw WarehouseError(
+            .invalidConfiguration,
+            "auth.development_sign_in is on, but only the identity provider's keys are configured: development sign-in mints HS256 tokens and needs auth.jwt_secret or CONVAI_JWT_SECRET")
+    }
+    if configuration.auth.developmentSignIn {
+        logger.warning("auth.development_sign_in is on: anyone who can reach the server may sign in as anyone; never in production")
+    }
     if let rules = configuration.rowLevelSecurity {
         // A misspelt role would silently leave that role unbounded.
         if let unknown = rules.roles.sorted().first(where: { !AccessClaims.roles.contains($0) }) {
@@ -64,6 +72,7 @@ public func buildApplication(
         services.append(UsageTrackerService(tracker: usage))
     }
     router.add(middleware: LogRequestsMiddleware(.info))
+    router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: IdentifyMiddleware(authority: authority))
     router.add(middleware: MetricsMiddleware(metrics: metrics))
     // Cube serves its REST API to browser clients on other origins (its JavaScript client
@@ -71,6 +80,10 @@ public func buildApplication(
     // origin may call it, as with Cube's default.
     router.add(middleware: CORSMiddleware(allowOrigin: .all, maxAge: .hours(1)))
     HealthController(tenants: tenants).register(on: router)
+    DevelopmentSignInController(
+        enabled: configuration.auth.developmentSignIn, tenants: tenants, authority: authority, logger: logger
+    ).register(on: router)
+    MeController(tenants: tenants, access: access).register(on: router)
     // Prometheus scrapes without a token, as usual inside an operator's network; the
     // metrics carry tenant ids and counts, never data.
     router.get("metrics") { _, _ in
@@ -104,6 +117,8 @@ public func buildApplication(
     if runsInsightScheduler, let scheduler = try await InsightSchedulerService.make(service: insights, logger: logger) {
         services.append(scheduler)
     }
+    // Last, so the files are looked up only for paths no route answers.
+    WebAppFiles(webRoot: configuration.webRootPath, chartJSPath: configuration.chartJSPath).register(on: router, logger: logger)
     return Application(
         router: router,
         configuration: .init(

@@ -49,12 +49,16 @@ public struct ConvAIConfiguration: Sendable {
         public var audience: String?
         /// Clock skew allowed on `exp` and `nbf`.
         public var leewaySeconds: Int
+        /// Whether the web page lists the seeded employees and mints a token for whoever is
+        /// picked (`development_sign_in`): for development and demos only, never in production.
+        public var developmentSignIn: Bool
 
         /// Makes auth settings.
         public init(
             jwtSecret: String? = nil, jwksFile: String? = nil, jwksURL: String? = nil, jwksCacheSeconds: Int = 600,
-            issuer: String? = nil, audience: String? = nil, leewaySeconds: Int = 60
+            issuer: String? = nil, audience: String? = nil, leewaySeconds: Int = 60, developmentSignIn: Bool = false
         ) {
+            self.developmentSignIn = developmentSignIn
             self.jwtSecret = jwtSecret
             self.jwksFile = jwksFile
             self.jwksURL = jwksURL
@@ -71,6 +75,7 @@ public struct ConvAIConfiguration: Sendable {
             case jwksCacheSeconds = "jwks_cache_seconds"
             case issuer, audience
             case leewaySeconds = "leeway_seconds"
+            case developmentSignIn = "development_sign_in"
         }
 
         /// Decodes, with the defaults above.
@@ -86,6 +91,7 @@ public struct ConvAIConfiguration: Sendable {
             audience = try text(.audience)
             jwksCacheSeconds = try container.decodeIfPresent(Int.self, forKey: .jwksCacheSeconds) ?? 600
             leewaySeconds = try container.decodeIfPresent(Int.self, forKey: .leewaySeconds) ?? 60
+            developmentSignIn = try container.decodeIfPresent(Bool.self, forKey: .developmentSignIn) ?? false
             guard jwksCacheSeconds > 0 else {
                 throw DecodingError.dataCorruptedError(
                     forKey: .jwksCacheSeconds, in: container, debugDescription: "jwks_cache_seconds must be positive")
@@ -151,6 +157,8 @@ public struct ConvAIConfiguration: Sendable {
     public var cache: ResultCacheSettings
     /// Insight digests and alerts (`insights:`).
     public var insights: InsightsConfiguration
+    /// The web app's files (`web:`).
+    public var web: WebSettings
     /// The tenants, sorted by id, with database paths resolved against ``root``.
     public var tenants: [TenantConfiguration]
     /// The project root: relative paths in the file, and `database/`, are found here.
@@ -164,10 +172,11 @@ public struct ConvAIConfiguration: Sendable {
         server: ServerSettings = .init(), auth: AuthSettings = .init(), tenants: [TenantConfiguration], root: String,
         llm: [String: LLMConfiguration] = [:], observability: ObservabilitySettings = .init(),
         permissions: RolePermissions = .defaults, rowLevelSecurity: RowLevelSecurity? = nil, limits: LimitSettings = .init(),
-        insights: InsightsConfiguration = .init(), cache: ResultCacheSettings = .init()
+        insights: InsightsConfiguration = .init(), cache: ResultCacheSettings = .init(), web: WebSettings = .init()
     ) {
         self.cache = cache
         self.insights = insights
+        self.web = web
         self.observability = observability
         self.permissions = permissions
         self.rowLevelSecurity = rowLevelSecurity
@@ -188,11 +197,12 @@ public struct ConvAIConfiguration: Sendable {
         var limits: LimitSettings?
         var insights: InsightsConfiguration?
         var cache: ResultCacheSettings?
+        var web: WebSettings?
         var root: String?
         var tenants: [String: TenantConfiguration]
 
         enum CodingKeys: String, CodingKey {
-            case server, observability, auth, permissions, limits, insights, cache, root, tenants
+            case server, observability, auth, permissions, limits, insights, cache, web, root, tenants
             case rowLevelSecurity = "row_level_security"
         }
     }
@@ -244,7 +254,7 @@ public struct ConvAIConfiguration: Sendable {
             observability: file.observability ?? .init(),
             permissions: file.permissions ?? .defaults,
             rowLevelSecurity: file.rowLevelSecurity,
-            limits: limits, insights: file.insights ?? .init(), cache: file.cache ?? .init())
+            limits: limits, insights: file.insights ?? .init(), cache: file.cache ?? .init(), web: file.web ?? .init())
     }
 
     static func isValidTenantID(_ id: String) -> Bool {
@@ -260,6 +270,12 @@ public struct ConvAIConfiguration: Sendable {
 
     /// The SQLite file holding conversation sessions.
     public var sessionStorePath: String { URL(fileURLWithPath: root).appendingPathComponent("data/sessions.sqlite").path }
+
+    /// The web app's folder (`web.root`), absolute.
+    public var webRootPath: String { WebSettings.resolve(web.root, against: root) }
+
+    /// Chart.js's folder (`web.chartjs_path`), absolute.
+    public var chartJSPath: String { WebSettings.resolve(web.chartJSPath, against: root) }
 
     /// The folder with `schema_<dialect>.sql` and `migrations/`.
     public var databaseFolder: URL { URL(fileURLWithPath: root).appendingPathComponent("database") }

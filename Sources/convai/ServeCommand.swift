@@ -6,7 +6,8 @@ import Warehouse
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "serve", abstract: "Start the HTTP server: GET /health and the Cube REST API under /cubejs-api/v1.")
+        commandName: "serve",
+        abstract: "Start the HTTP server: the web app at /, the ConvAI API under /api/v1, the Cube REST API under /cubejs-api/v1, GET /health.")
 
     @OptionGroup var options: GlobalOptions
 

@@ -60,7 +60,9 @@ struct TokenCommandTests {
         try await withProject { folder in
             let config = folder.appendingPathComponent("config/convai.yaml")
             let text = try String(contentsOf: config, encoding: .utf8)
-            try (text + "\nauth:\n  jwks_url: https://idp.example/.well-known/jwks.json\n")
+            // Under the shipped auth: section (which turns development sign-in on).
+            #expect(text.contains("\nauth:\n"))
+            try text.replacingOccurrences(of: "\nauth:\n", with: "\nauth:\n  jwks_url: https://idp.example/.well-known/jwks.json\n")
                 .write(to: config, atomically: true, encoding: .utf8)
             let refused = try cli.convai(["token", "--config", config.path, "--tenant", "itc"])
             #expect(refused.status != 0)
