@@ -1,3 +1,4 @@
+import Foundation
 import Warehouse
 
 /// A JSON document with object keys in insertion order.
@@ -12,6 +13,8 @@ enum JSONValue: Sendable, Equatable {
     case string(String)
     case array([JSONValue])
     case object([(String, JSONValue)])
+    /// A JSON document already written (an `Encodable`'s encoding), inserted as it is.
+    case written(String)
 
     static func == (lhs: JSONValue, rhs: JSONValue) -> Bool { lhs.serialized() == rhs.serialized() }
 
@@ -28,7 +31,7 @@ enum JSONValue: Sendable, Equatable {
         switch self {
         case .null: out += "null"
         case .bool(let value): out += value ? "true" : "false"
-        case .number(let text): out += text
+        case .number(let text), .written(let text): out += text
         case .string(let text): out += jsonString(text)
         case .array(let items):
             out += "["
@@ -55,4 +58,13 @@ extension JSONValue {
     static let emptyObject = JSONValue.object([])
 
     static func strings(_ values: [String]) -> JSONValue { .array(values.map(JSONValue.string)) }
+
+    /// `value` as JSON with sorted keys; `null` if it cannot be encoded (a value with a
+    /// non-finite number, which ConvAI's own types never hold).
+    static func encoded(_ value: some Encodable) -> JSONValue {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(value) else { return .null }
+        return .written(String(decoding: data, as: UTF8.self))
+    }
 }
