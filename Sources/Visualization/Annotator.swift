@@ -138,12 +138,14 @@ struct Annotator {
     }
 
     /// The top fifth's share of the whole; a warning at 80 % or more. Not said of a ranking
-    /// cut short, whose rows are not the whole.
+    /// cut short, whose rows are not the whole, nor when the top fifth is one row holding
+    /// less than 80 % (the top contributor already says it).
     private func concentration(_ breakdown: Breakdown) -> Annotation? {
         guard !input.isCutShort, breakdown.parts.count >= Self.minimumRows else { return nil }
         let count = breakdown.parts.count
         let top = max(1, Int((Double(count) * 0.2).rounded(.up)))
         let share = breakdown.parts.prefix(top).reduce(0) { $0 + $1.value } / breakdown.total
+        guard top > 1 || share >= Self.concentrationThreshold else { return nil }
         let text =
             "The top \(top) of \(count) \(breakdown.noun) \(top == 1 ? "holds" : "hold") \(format.percent(share * 100)) of \(breakdown.measureTitle)."
         return Annotation(kind: .concentration, text: text, tone: share >= Self.concentrationThreshold ? .warning : .neutral)

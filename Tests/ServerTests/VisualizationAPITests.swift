@@ -79,7 +79,8 @@ struct VisualizationAPITests {
             #expect((first["text"] as? String)?.hasPrefix("₹") == true)
             let annotations = try #require(visualization["annotations"] as? [[String: Any]])
             #expect(annotations.contains { $0["kind"] as? String == "topContributor" && $0["tone"] as? String == "neutral" })
-            #expect(annotations.contains { $0["kind"] as? String == "concentration" })
+            let top = try #require(annotations.first { $0["kind"] as? String == "topContributor" }?["text"] as? String)
+            #expect(top.hasPrefix("\(rows[0]["Customers.zone"] as? String ?? "?") is the largest of 5"), "\(top)")
             let followUp = try await expectAnsweredFollowUp(client, reply)
             #expect(followUp.contains(rows[0]["Customers.zone"] as? String ?? "?"), "drills into the top zone: \(followUp)")
         }

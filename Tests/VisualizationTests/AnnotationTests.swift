@@ -56,15 +56,29 @@ struct AnnotationTests {
             ])
     }
 
-    @Test func aBreakdownNamesItsTopContributorAndConcentration() {
+    @Test func aBreakdownNamesItsTopContributor() {
+        // Five zones: the top fifth is North alone, which the top contributor already names.
         let input = Inputs.breakdown([("North", 500), ("South", 300), ("West", 100), ("East", 60), ("Central", 40)])
         #expect(
             annotations(input) == [
-                Annotation(kind: .concentration, text: "The top 1 of 5 zones holds 50.0% of net sales.", tone: .neutral),
                 Annotation(
                     kind: .topContributor, text: "North is the largest of 5 zones with ₹500, 50.0% of the ₹1,000 total.",
                     tone: .neutral),
             ])
+    }
+
+    @Test func oneZoneHoldingMostOfTheWholeIsAWarning() {
+        let input = Inputs.breakdown([("North", 900), ("South", 40), ("West", 30), ("East", 20), ("Central", 10)])
+        #expect(
+            annotations(input).first
+                == Annotation(kind: .concentration, text: "The top 1 of 5 zones holds 90.0% of net sales.", tone: .warning))
+    }
+
+    @Test func anEvenBreakdownIsNeutral() {
+        let zones: [(String, Value)] = (1...10).map { ("Zone \($0)", Value.double(100)) }
+        #expect(
+            annotations(Inputs.breakdown(zones)).first
+                == Annotation(kind: .concentration, text: "The top 2 of 10 zones hold 20.0% of net sales.", tone: .neutral))
     }
 
     @Test func aConcentratedBreakdownIsAWarning() {
