@@ -36,4 +36,6 @@ public struct CompiledQuery: Sendable, Hashable {
     /// With `total: true`, a statement counting every row of the query ignoring limit and
     /// offset; it uses the same ``binds``.
     public var totalSQL: String?
+    /// The pre-aggregation the SQL reads (`Cube.name`), when a rollup answers the query.
+    public var usedPreAggregation: String?
 }

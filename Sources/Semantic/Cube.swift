@@ -30,6 +30,8 @@ public struct Cube: Sendable, Hashable {
     public var segments: [Segment]
     /// The file the cube came from, relative to the model folder's parent.
     public var file: String
+    /// `pre_aggregations:`, in file order.
+    public var preAggregations: [PreAggregation] = []
 
     /// What kind of member a name refers to, with its position in the member list.
     enum MemberSlot: Hashable {

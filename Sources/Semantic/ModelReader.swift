@@ -142,10 +142,19 @@ struct ModelReader {
                     name: member, sql: SQLTemplate(sql), title: text(item["title"]),
                     description: text(item["description"]), meta: meta(item["meta"]), isPublic: isPublic(item)))
         }
-        return Cube(
+        var cube = Cube(
             name: name, source: source, title: text(yaml["title"]), description: text(yaml["description"]),
             meta: meta(yaml["meta"]), isPublic: isPublic(yaml), joins: joins, dimensions: dimensions,
             measures: measures, segments: segments, file: file)
+        var preAggregationNames: Set<String> = []
+        for item in try list(yaml["pre_aggregations"] ?? yaml["preAggregations"], "pre_aggregations", file: file, cube: name) {
+            let preAggregation = try PreAggregation.read(item, cube: name, file: file)
+            guard preAggregationNames.insert(preAggregation.name).inserted else {
+                throw SemanticError(.duplicateName, file: file, cube: name, "duplicate pre-aggregation name '\(preAggregation.name)'")
+            }
+            cube.preAggregations.append(preAggregation)
+        }
+        return cube
     }
 
     /// Cube's JavaScript models spell these in camelCase; accept both.

@@ -17,6 +17,7 @@ struct ModelValidator {
         try checkCycles()
         let model = DataModel(cubes: cubes)
         try checkJoinPaths(model.joinGraph)
+        for name in order { try checkPreAggregations(cubes[name]!, joinGraph: model.joinGraph) }
         var views: [String: View] = [:]
         for raw in rawViews {
             if let cube = cubes[raw.name] {
@@ -212,5 +213,56 @@ struct ModelValidator {
         return View(
             name: raw.name, title: raw.title, description: raw.description, meta: raw.meta, isPublic: raw.isPublic,
             cubes: raw.cubes, members: members, file: raw.file)
+    }
+
+    // MARK: Pre-aggregations
+
+    /// Every member a pre-aggregation names exists with the right kind and is reachable from
+    /// the declaring cube along declared joins; a rollup has measures or dimensions; a
+    /// granularity goes with a time dimension of type time; partitions need both.
+    private func checkPreAggregations(_ cube: Cube, joinGraph: JoinGraph) throws {
+        for preAggregation in cube.preAggregations {
+            func fail(_ message: String) -> SemanticError {
+                SemanticError(.unknownReference, file: cube.file, cube: cube.name, "pre-aggregation '\(preAggregation.name)': \(message)")
+            }
+            func member(_ name: String) throws -> (cube: Cube, slot: Cube.MemberSlot) {
+                let parts = name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+                guard parts.count == 2, let owner = cubes[parts[0]], let slot = owner.slot(parts[1]) else {
+                    throw fail("unknown member '\(name)'")
+                }
+                if owner.name != cube.name, joinGraph.path(from: cube.name, to: owner.name) == nil {
+                    throw fail("'\(name)' cannot be reached from \(cube.name) along declared joins")
+                }
+                return (owner, slot)
+            }
+            guard preAggregation.kind == .rollup else {
+                guard case .sql = cube.source else { throw fail("original_sql needs a cube defined by sql:, not sql_table:") }
+                continue
+            }
+            for name in preAggregation.measures {
+                let (owner, slot) = try member(name)
+                guard case .measure = slot else { throw fail("'\(name)' is not a measure") }
+                // Another cube's measures would be summed again across the rollup's rows,
+                // which its joins may have repeated.
+                guard owner.name == cube.name else { throw fail("'\(name)' is a measure of another cube; a rollup holds its own cube's measures") }
+            }
+            for name in preAggregation.dimensions {
+                guard case .dimension = try member(name).slot else { throw fail("'\(name)' is not a dimension") }
+            }
+            if let name = preAggregation.timeDimension {
+                let (owner, slot) = try member(name)
+                guard case .dimension(let index) = slot, owner.dimensions[index].type == .time else {
+                    throw fail("time_dimension '\(name)' is not a time dimension")
+                }
+                guard preAggregation.granularity != nil else { throw fail("time_dimension needs a granularity") }
+                // Partitions are found from the cube's own table.
+                guard owner.name == cube.name else { throw fail("time_dimension '\(name)' must be a dimension of \(cube.name)") }
+            } else if preAggregation.granularity != nil || preAggregation.partitionGranularity != nil {
+                throw fail("granularity and partition_granularity need a time_dimension")
+            }
+            if preAggregation.measures.isEmpty && preAggregation.dimensions.isEmpty && preAggregation.timeDimension == nil {
+                throw fail("a rollup needs measures or dimensions")
+            }
+        }
     }
 }

@@ -7,6 +7,8 @@ struct QueryBuilder {
     let query: CubeQuery
     let today: SQLDate
     let maximumRows: Int
+    /// Every row, unordered: the SELECT that fills a pre-aggregation's table.
+    var materializes = false
     private(set) var binds: [Value] = []
 
     init(
@@ -224,7 +226,7 @@ struct QueryBuilder {
             }
         }
         let orderSQL = order.isEmpty ? "" : "\nORDER BY " + order.map { "\(dialect.quoteIdentifier($0.alias)) \($0.direction.rawValue.uppercased())" }.joined(separator: ", ")
-        let sql = body + orderSQL + dialect.limitClause(limit: limit, offset: offset, hasOrder: !order.isEmpty)
+        let sql = materializes ? body : body + orderSQL + dialect.limitClause(limit: limit, offset: offset, hasOrder: !order.isEmpty)
         let totalSQL = query.total
             ? "SELECT COUNT(*) AS \(dialect.quoteIdentifier("total")) FROM (\n\(body)\n) AS \(dialect.quoteIdentifier("q"))" : nil
         return CompiledQuery(sql: sql, binds: binds, columns: columns, totalSQL: totalSQL)

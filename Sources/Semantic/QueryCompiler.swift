@@ -30,14 +30,19 @@ public struct QueryCompiler: Sendable {
 
     /// Makes a compiler; with a `restriction`, every query is first narrowed to its territory
     /// (see ``RowLevelSecurity/restrict(_:to:in:)``), so the SQL and the total SQL carry the filter.
+    /// The rollups built and fresh in the tenant's database, in preference order; a query
+    /// one of them answers exactly is read from it (``CompiledQuery/usedPreAggregation``).
+    public let rollups: [PreAggregation]
+
     public init(
         model: DataModel, dialect: SQLDialect, restriction: RowLevelRestriction? = nil,
-        maximumRows: Int = QueryCompiler.maximumLimit
+        maximumRows: Int = QueryCompiler.maximumLimit, rollups: [PreAggregation] = []
     ) {
         self.model = model
         self.dialect = dialect
         self.restriction = restriction
         self.maximumRows = maximumRows
+        self.rollups = rollups
     }
 
     /// Compiles `query`; relative date ranges are resolved against `asOf` (today, UTC).
@@ -52,6 +57,47 @@ public struct QueryCompiler: Sendable {
             restricted = try restriction.rules.restrict(query, to: restriction.territory, in: model)
         }
         var builder = QueryBuilder(model: model, dialect: dialect, query: restricted, today: asOf, maximumRows: maximumRows)
+        let compiled = try builder.build()
+        guard !rollups.isEmpty,
+            let (rollup, reading) = RollupMatcher(model: model, dialect: dialect, today: asOf).match(restricted, among: rollups)
+        else { return compiled }
+        // Compiled against the raw tables first: the same checks and errors, and the
+        // columns' types as the model declares them.
+        var fromRollup = QueryBuilder(model: reading, dialect: dialect, query: restricted, today: asOf, maximumRows: maximumRows)
+        var result = try fromRollup.build()
+        result.columns = compiled.columns
+        result.usedPreAggregation = rollup.id
+        return result
+    }
+
+    /// The SELECT that fills `rollup`'s table: its measures by its dimensions and time
+    /// dimension at its granularity, every row, unordered, column aliases as the members'
+    /// (`Cube.member`, `Cube.time.day`), optionally only one partition's days. Never
+    /// restricted: a rollup holds the whole tenant, and each query read from it gets its
+    /// caller's territory filter.
+    public func materialization(of rollup: PreAggregation, partition: (from: SQLDate, to: SQLDate)? = nil) throws -> CompiledQuery {
+        var query = CubeQuery(measures: rollup.measures, dimensions: rollup.dimensions)
+        if let time = rollup.timeDimension {
+            query.timeDimensions = [
+                .init(
+                    dimension: time, granularity: rollup.granularity,
+                    dateRange: partition.map { .absolute($0.from.description, $0.to.description) })
+            ]
+        }
+        var builder = QueryBuilder(model: model, dialect: dialect, query: query, today: partition?.to ?? SQLDate(daysSinceEpoch: 0))
+        builder.materializes = true
         return try builder.build()
+    }
+
+    /// `SELECT MIN(t), MAX(t) FROM <cube>` for a rollup's time dimension `t`, on the raw table:
+    /// the days the rollup's partitions must cover.
+    public func timeBoundsSQL(of rollup: PreAggregation) throws -> String {
+        guard let time = rollup.timeDimension else {
+            throw SemanticError(.invalidQuery, "pre-aggregation \(rollup.id) has no time dimension")
+        }
+        let builder = QueryBuilder(model: model, dialect: dialect, query: CubeQuery(), today: SQLDate(daysSinceEpoch: 0))
+        let ref = try builder.dimensionRef(time, context: "time dimension")
+        let column = builder.dimensionSQL(cube: ref.cube, name: ref.member)
+        return "SELECT MIN(\(column)), MAX(\(column)) " + builder.from(root: ref.cube, joins: [])
     }
 }

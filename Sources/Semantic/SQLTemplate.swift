@@ -63,6 +63,20 @@ public struct SQLTemplate: Sendable, Hashable, CustomStringConvertible {
         self.parts = pieces.map { $0.reference == nil ? .text($0.text) : .text("{\($0.text)}") }
     }
 
+    /// A template made of already-resolved pieces (the compiler's own models, such as the
+    /// one that reads a rollup table).
+    init(parts: [Part]) {
+        self.parts = parts
+        self.raw = []
+        self.source = parts.map {
+            switch $0 {
+            case .text(let text): text
+            case .cube(let cube): "{\(cube)}"
+            case .member(let cube, let name): "{\(cube).\(name)}"
+            }
+        }.joined()
+    }
+
     /// The references as written, in order (for validation messages).
     var rawReferences: [RawReference] { raw.compactMap(\.reference) }
 

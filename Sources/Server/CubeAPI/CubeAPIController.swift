@@ -22,6 +22,10 @@ struct CubeAPIController: Sendable {
     let logger: Logger
     /// Where every query is recorded, if anywhere.
     var tracker: UsageTracker? = nil
+    /// The rollups each tenant's database holds; queries they answer exactly are read from them.
+    var preAggregations: PreAggregationRegistry? = nil
+    /// Results served again to the same security context.
+    var cache = QueryResultCache(settings: .off)
 
     func register(on router: Router<ConvAIRequestContext>) {
         let api = router.group("cubejs-api/v1").add(middleware: access.require(.cubeAPI))
@@ -98,47 +102,62 @@ struct CubeAPIController: Sendable {
         return response
     }
 
+    /// Who is asking, from the verified token: claims, territory bound and the tenant's model.
+    /// Shared with the GraphQL API, which answers the same callers the same way.
+    func caller(for context: ConvAIRequestContext) async throws -> Caller {
+        let claims = try context.requireClaims()
+        let restriction: RowLevelRestriction?
+        do {
+            restriction = try await access.restriction(for: claims)
+        } catch let denied as TerritoryResolver.Denied {
+            throw CubeAPIError.forbidden(denied.description)
+        }
+        let model: SemanticCatalog.TenantModel
+        do {
+            model = try semantic.model(for: claims.tenant)
+        } catch let error as SemanticError {
+            throw CubeAPIError.internalError("the data model of tenant '\(claims.tenant)' does not load: \(error)")
+        }
+        return Caller(claims: claims, model: model, restriction: restriction)
+    }
+
     private func answer(
         _ request: Request, context: ConvAIRequestContext, _ handler: (Request, Caller) async throws -> JSONValue,
         identified: (AccessClaims, QueryNotes) -> Void
     ) async -> Response {
-        let logger = context.logger
         do {
-            let claims = try context.requireClaims()
-            let restriction: RowLevelRestriction?
-            do {
-                restriction = try await access.restriction(for: claims)
-            } catch let denied as TerritoryResolver.Denied {
-                throw CubeAPIError.forbidden(denied.description)
-            }
-            let model: SemanticCatalog.TenantModel
-            do {
-                model = try semantic.model(for: claims.tenant)
-            } catch let error as SemanticError {
-                throw CubeAPIError.internalError("the data model of tenant '\(claims.tenant)' does not load: \(error)")
-            }
-            let caller = Caller(claims: claims, model: model, restriction: restriction)
-            identified(claims, caller.notes)
+            let caller = try await caller(for: context)
+            identified(caller.claims, caller.notes)
             return Self.json(try await handler(request, caller), status: .ok)
-        } catch let error as CubeAPIError {
-            if error.status == .internalServerError {
-                logger.error("cube api request failed", metadata: ["http.path": "\(request.uri.path)", "error": "\(error.message)"])
-            }
-            return Self.json(.object([("error", .string(error.message))]), status: error.status)
-        } catch let error as SemanticError where error.code == .accessDenied {
-            return Self.json(.object([("error", .string("Forbidden: \(error.message)"))]), status: .forbidden)
-        } catch let error as SemanticError {
-            let answer = CubeAPIError.query(error)
-            return Self.json(.object([("error", .string(answer.message))]), status: answer.status)
-        } catch let error as WarehouseError where error.code == .timeout {
-            logger.warning("cube api query timed out", metadata: ["http.path": "\(request.uri.path)", "error": "\(error)"])
-            return Self.json(.object([("error", .string("Query timeout: \(error.message)"))]), status: .gatewayTimeout)
-        } catch let error as WarehouseError {
-            logger.error("cube api query failed", metadata: ["http.path": "\(request.uri.path)", "error": "\(error)"])
-            return Self.json(.object([("error", .string("Error while querying the database: \(error.message)"))]), status: .internalServerError)
         } catch {
-            logger.error("cube api request failed", metadata: ["http.path": "\(request.uri.path)", "error": "\(error)"])
-            return Self.json(.object([("error", .string("Internal error: \(error)"))]), status: .internalServerError)
+            let (status, message) = Self.refusal(for: error, path: request.uri.path, logger: context.logger)
+            return Self.json(.object([("error", .string(message))]), status: status)
+        }
+    }
+
+    /// The status and message of a failed request, as Cube words them; server-side failures
+    /// are logged. Shared with the GraphQL API.
+    static func refusal(for error: any Error, path: String, logger: Logger) -> (HTTPResponse.Status, String) {
+        switch error {
+        case let error as CubeAPIError:
+            if error.status == .internalServerError {
+                logger.error("cube api request failed", metadata: ["http.path": "\(path)", "error": "\(error.message)"])
+            }
+            return (error.status, error.message)
+        case let error as SemanticError where error.code == .accessDenied:
+            return (.forbidden, "Forbidden: \(error.message)")
+        case let error as SemanticError:
+            let answer = CubeAPIError.query(error)
+            return (answer.status, answer.message)
+        case let error as WarehouseError where error.code == .timeout:
+            logger.warning("cube api query timed out", metadata: ["http.path": "\(path)", "error": "\(error)"])
+            return (.gatewayTimeout, "Query timeout: \(error.message)")
+        case let error as WarehouseError:
+            logger.error("cube api query failed", metadata: ["http.path": "\(path)", "error": "\(error)"])
+            return (.internalServerError, "Error while querying the database: \(error.message)")
+        default:
+            logger.error("cube api request failed", metadata: ["http.path": "\(path)", "error": "\(error)"])
+            return (.internalServerError, "Internal error: \(error)")
         }
     }
 
@@ -192,10 +211,13 @@ struct CubeAPIController: Sendable {
         }
     }
 
-    private struct Prepared {
+    /// A query checked and compiled for one caller.
+    struct Prepared {
         var query: CubeQuery
         var compiled: CompiledQuery
         var shapes: CubeQueryShapes
+        /// When the rollup the SQL reads was last built (nil: the raw tables).
+        var rollupRefreshedAt: Date?
     }
 
     private func prepare(_ request: Request, _ caller: Caller) async throws -> (CubeRequest, [Prepared], any Database) {
@@ -204,10 +226,19 @@ struct CubeAPIController: Sendable {
             throw CubeAPIError.badRequest(
                 "several queries were sent; add queryType=multi to receive one result per query")
         }
+        let (prepared, database) = try await prepare(cubeRequest.queries, caller)
+        return (cubeRequest, prepared, database)
+    }
+
+    /// Checks each query against the model's visibility and the server's row ceiling, and
+    /// compiles it for the caller's tenant, dialect and territory. Shared with the GraphQL API.
+    func prepare(_ queries: [CubeQuery], _ caller: Caller) async throws -> ([Prepared], any Database) {
         let database = try await tenants.database(for: caller.claims.tenant)
-        let compiler = QueryCompiler(model: caller.model.model, dialect: database.dialect, restriction: caller.restriction)
+        let built = await preAggregations?.built(for: caller.claims.tenant) ?? .init()
+        let compiler = QueryCompiler(
+            model: caller.model.model, dialect: database.dialect, restriction: caller.restriction, rollups: built.rollups)
         let today = self.today()
-        let prepared = try cubeRequest.queries.map { query in
+        let prepared = try queries.map { query in
             var query = query
             try checkVisible(query, members: caller.model.members)
             // The operator's row ceiling (limits.max_rows), below Cube's own maximum.
@@ -220,9 +251,44 @@ struct CubeAPIController: Sendable {
             let started = ContinuousClock.now
             let compiled = try compiler.compile(query, asOf: today)
             caller.notes.addCompile(since: started)
-            return Prepared(query: query, compiled: compiled, shapes: CubeQueryShapes(query: query, members: caller.model.members, today: today))
+            return Prepared(
+                query: query, compiled: compiled, shapes: CubeQueryShapes(query: query, members: caller.model.members, today: today),
+                rollupRefreshedAt: compiled.usedPreAggregation.flatMap { built.refreshedAt[$0] })
         }
-        return (cubeRequest, prepared, database)
+        return (prepared, database)
+    }
+
+    /// One query's rows, with its total when asked for, when the data was read and from
+    /// which rollups.
+    struct Executed {
+        var result: ResultSet
+        var total: Int?
+        var lastRefreshTime: Date
+        var usedPreAggregations: [String]
+    }
+
+    /// Runs a prepared query, or serves its result again from the cache. Shared with the
+    /// GraphQL API.
+    func execute(_ item: Prepared, on database: any Database, for caller: Caller) async throws -> Executed {
+        let key = QueryResultCache.Key(
+            tenant: caller.claims.tenant, securityContext: caller.restriction.map { "\($0.territory)" } ?? "",
+            sql: item.compiled.sql, binds: item.compiled.binds, totalSQL: item.compiled.totalSQL,
+            refreshKey: item.rollupRefreshedAt)
+        let notes = caller.notes
+        let compiled = item.compiled
+        let (cached, _) = try await cache.result(for: key) {
+            let started = ContinuousClock.now
+            let result = try await database.query(compiled.sql, compiled.binds)
+            notes.addDatabase(since: started, rows: result.rows.count)
+            var total: Int?
+            if let totalSQL = compiled.totalSQL {
+                total = Int(try await database.query(totalSQL, compiled.binds).scalar?.intValue ?? 0)
+            }
+            return .init(rows: result, total: total, readAt: Date())
+        }
+        return Executed(
+            result: cached.rows, total: cached.total, lastRefreshTime: item.rollupRefreshedAt ?? cached.readAt,
+            usedPreAggregations: compiled.usedPreAggregation.map { [$0] } ?? [])
     }
 
     // MARK: Endpoints
@@ -231,25 +297,20 @@ struct CubeAPIController: Sendable {
         let (cubeRequest, prepared, database) = try await prepare(request, caller)
         var results: [JSONValue] = []
         for item in prepared {
-            let started = ContinuousClock.now
-            let result = try await database.query(item.compiled.sql, item.compiled.binds)
-            caller.notes.addDatabase(since: started, rows: result.rows.count)
+            let executed = try await execute(item, on: database, for: caller)
             var fields: [(String, JSONValue)] = [
                 ("query", try item.shapes.normalizedQuery()),
-                ("data", item.shapes.rows(result, columns: item.compiled.columns)),
-                ("lastRefreshTime", .string(Self.timestamp(Date()))),
+                ("data", item.shapes.rows(executed.result, columns: item.compiled.columns)),
+                ("lastRefreshTime", .string(Self.timestamp(executed.lastRefreshTime))),
                 ("annotation", item.shapes.annotation()),
                 ("dataSource", .string("default")),
                 ("dbType", .string(database.dialect.rawValue)),
                 ("extDbType", .string("cubestore")),
                 ("external", .bool(false)),
                 ("slowQuery", .bool(false)),
-                ("usedPreAggregations", .emptyObject),
+                ("usedPreAggregations", .object(executed.usedPreAggregations.map { ($0, .object([])) })),
             ]
-            if let totalSQL = item.compiled.totalSQL {
-                let total = try await database.query(totalSQL, item.compiled.binds).scalar?.intValue ?? 0
-                fields.append(("total", .number(String(total))))
-            }
+            if let total = executed.total { fields.append(("total", .number(String(total)))) }
             results.append(.object(fields))
         }
         guard cubeRequest.queryType == "multi" else { return results[0] }
@@ -271,7 +332,17 @@ struct CubeAPIController: Sendable {
                 ("aliasNameToMember", .object(item.compiled.columns.map { ($0.name, .string($0.name)) })),
                 ("memberNames", .strings(item.compiled.columns.map(\.name))),
                 ("cacheKeyQueries", .array([])),
-                ("preAggregations", .array([])),
+                (
+                    "preAggregations",
+                    .array(
+                        item.compiled.usedPreAggregation.map { id in
+                            let table = id.split(separator: ".").map(String.init)
+                            return [.object([
+                                ("preAggregationId", .string(id)),
+                                ("tableName", .string(PreAggregation(name: table.last ?? id, cube: table.first ?? id).tableName)),
+                            ])]
+                        } ?? [])
+                ),
                 ("rollupMatchResults", .array([])),
                 ("dataSource", .string("default")),
                 ("external", .bool(false)),
