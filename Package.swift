@@ -200,6 +200,7 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 "Insights",
+                "Visualization",
             ],
             swiftSettings: strictSettings
         ),
@@ -243,6 +244,11 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "VisualizationTests",
+            dependencies: ["Visualization", "Semantic", "Warehouse"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -110,7 +110,8 @@ public func buildApplication(
     let conversation = ConversationService(
         tenants: tenants, semantic: semantic, sessions: sessionStore, today: today, logger: logger, metrics: metrics,
         tracker: usage,
-        llmProviders: llmProviders ?? ConversationService.llmProviders(configuration: configuration, logger: logger))
+        llmProviders: llmProviders ?? ConversationService.llmProviders(configuration: configuration, logger: logger),
+        numberFormats: configuration.numberFormats)
     AskController(service: conversation, access: access, logger: logger).register(on: router)
     let insights = try InsightService(configuration: configuration, tenants: tenants, logger: logger, semantic: semantic)
     InsightsController(service: insights, access: access, cache: InsightCache()).register(on: router)

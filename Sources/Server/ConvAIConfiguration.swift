@@ -1,5 +1,6 @@
 public import Conversation
 public import Semantic
+public import Visualization
 public import Foundation
 public import Warehouse
 
@@ -166,14 +167,19 @@ public struct ConvAIConfiguration: Sendable {
     /// Per tenant, the optional LLM asked when the built-in parser is not confident
     /// (`tenants.<id>.llm:`; see docs/llm.md).
     public var llm: [String: LLMConfiguration]
+    /// Per tenant, how answers write numbers (`tenants.<id>.locale:` `en-IN`, the default,
+    /// or `international`); a tenant missing here writes Indian style.
+    public var numberFormats: [String: NumberFormat]
 
     /// Makes a configuration directly (tests, embedding).
     public init(
         server: ServerSettings = .init(), auth: AuthSettings = .init(), tenants: [TenantConfiguration], root: String,
         llm: [String: LLMConfiguration] = [:], observability: ObservabilitySettings = .init(),
         permissions: RolePermissions = .defaults, rowLevelSecurity: RowLevelSecurity? = nil, limits: LimitSettings = .init(),
-        insights: InsightsConfiguration = .init(), cache: ResultCacheSettings = .init(), web: WebSettings = .init()
+        insights: InsightsConfiguration = .init(), cache: ResultCacheSettings = .init(), web: WebSettings = .init(),
+        numberFormats: [String: NumberFormat] = [:]
     ) {
+        self.numberFormats = numberFormats
         self.cache = cache
         self.insights = insights
         self.web = web
@@ -209,7 +215,10 @@ public struct ConvAIConfiguration: Sendable {
 
     /// The same file read for what the warehouse's tenant entries do not hold.
     private struct ConversationFile: Decodable {
-        struct Tenant: Decodable { var llm: LLMConfiguration? }
+        struct Tenant: Decodable {
+            var llm: LLMConfiguration?
+            var locale: String?
+        }
         var tenants: [String: Tenant]
     }
 
@@ -238,6 +247,10 @@ public struct ConvAIConfiguration: Sendable {
         let rootPath = root.standardizedFileURL.path
         let conversation = try ConfigurationFile.decode(ConversationFile.self, from: path, environment: environment)
         let limits = file.limits ?? .init()
+        var numberFormats: [String: NumberFormat] = [:]
+        for (id, tenant) in conversation.tenants {
+            numberFormats[id] = try numberFormat(locale: tenant.locale, key: "\(path): key tenants.\(id).locale")
+        }
         return ConvAIConfiguration(
             server: file.server ?? .init(),
             auth: file.auth ?? .init(),
@@ -254,7 +267,18 @@ public struct ConvAIConfiguration: Sendable {
             observability: file.observability ?? .init(),
             permissions: file.permissions ?? .defaults,
             rowLevelSecurity: file.rowLevelSecurity,
-            limits: limits, insights: file.insights ?? .init(), cache: file.cache ?? .init(), web: file.web ?? .init())
+            limits: limits, insights: file.insights ?? .init(), cache: file.cache ?? .init(), web: file.web ?? .init(),
+            numberFormats: numberFormats)
+    }
+
+    /// The number format of a tenant's `locale` value: `en-IN` (the default) or `international`.
+    static func numberFormat(locale: String?, key: String) throws -> NumberFormat {
+        guard let locale else { return .india }
+        guard let style = NumberFormat.Style.allCases.first(where: { $0.rawValue.lowercased() == locale.lowercased() }) else {
+            let allowed = NumberFormat.Style.allCases.map(\.rawValue).joined(separator: " or ")
+            throw WarehouseError(.invalidConfiguration, "\(key): expected \(allowed), found '\(locale)'")
+        }
+        return NumberFormat(style: style)
     }
 
     static func isValidTenantID(_ id: String) -> Bool {

@@ -1,3 +1,4 @@
+import Foundation
 import Warehouse
 
 /// A JSON document with object keys in insertion order.
@@ -14,6 +15,8 @@ enum JSONValue: Sendable, Equatable {
     case object([(String, JSONValue)])
     /// JSON already written (a cached rendering), copied as it is.
     case fragment([UInt8])
+    /// A JSON document already written (an `Encodable`'s encoding), inserted as it is.
+    case written(String)
 
     static func == (lhs: JSONValue, rhs: JSONValue) -> Bool { lhs.serialized() == rhs.serialized() }
 
@@ -35,7 +38,7 @@ enum JSONValue: Sendable, Equatable {
         switch self {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let value): out.append(contentsOf: (value ? "true" : "false").utf8)
-        case .number(let text): out.append(contentsOf: text.utf8)
+        case .number(let text), .written(let text): out.append(contentsOf: text.utf8)
         case .fragment(let bytes): out.append(contentsOf: bytes)
         case .string(let text): Self.writeString(text, into: &out)
         case .array(let items):
@@ -92,4 +95,13 @@ extension JSONValue {
     static let emptyObject = JSONValue.object([])
 
     static func strings(_ values: [String]) -> JSONValue { .array(values.map(JSONValue.string)) }
+
+    /// `value` as JSON with sorted keys; `null` if it cannot be encoded (a value with a
+    /// non-finite number, which ConvAI's own types never hold).
+    static func encoded(_ value: some Encodable) -> JSONValue {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(value) else { return .null }
+        return .written(String(decoding: data, as: UTF8.self))
+    }
 }

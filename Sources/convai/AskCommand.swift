@@ -59,7 +59,8 @@ struct AskCommand: AsyncParsableCommand {
         let service = ConversationService(
             tenants: router, semantic: SemanticCatalog.load(configuration: configuration, logger: logger),
             sessions: sessions, logger: logger,
-            llmProviders: ConversationService.llmProviders(configuration: configuration, logger: logger))
+            llmProviders: ConversationService.llmProviders(configuration: configuration, logger: logger),
+            numberFormats: configuration.numberFormats)
         let asOf = self.asOf.flatMap { SQLDate(iso: $0) }
         do {
             let reply: ConversationService.Reply

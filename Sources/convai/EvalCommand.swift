@@ -35,7 +35,7 @@ struct EvalCommand: AsyncParsableCommand {
         let sessions = try await SessionStore(path: scratch.path, logger: logger)
         let service = ConversationService(
             tenants: router, semantic: SemanticCatalog.load(configuration: configuration, logger: logger),
-            sessions: sessions, logger: logger)
+            sessions: sessions, logger: logger, numberFormats: configuration.numberFormats)
         progress("asking \(evaluation.cases.count) cases")
         let outcomes = await evaluation.run { tenant, question, session, asOf in
             do {

@@ -399,6 +399,10 @@ struct ComparisonTests {
         .init("sales YTD vs last year", .previousYear, "2024-01-01", "2024-06-30", text: "vs last year"),
         .init("sales in May vs previous month", .previousPeriod, "2025-04-01", "2025-04-30", text: "vs previous month"),
         .init(
+            "sales last month vs the month before", .previousPeriod, "2025-04-01", "2025-04-30",
+            text: "vs the month before"),
+        .init("sales in Q1 vs the quarter before", .previousPeriod, "2024-10-01", "2024-12-31", text: "vs the quarter before"),
+        .init(
             "sales last month vs previous period", .previousPeriod, "2025-04-01", "2025-04-30",
             text: "vs previous period"),
         .init(

@@ -83,7 +83,13 @@ struct ConversationAPITests {
             #expect(Set(filters) == ["Products.brand=[\"\(brand)\"]", "Customers.state=[\"\(state)\"]"])
             #expect(!answered.data.isEmpty)
             #expect((answered["insight"] as? [String: Any])?["text"] as? String != nil)
-            #expect((answered["chart"] as? [String: Any])?["type"] as? String == "bar")
+            // One number (a brand in a state, last month): a KPI card with the value of the data, no chart.
+            let visualization = try #require(answered["visualization"] as? [String: Any])
+            #expect(visualization["kind"] as? String == "kpi")
+            #expect(answered["chart"] is NSNull)
+            let kpi = try #require(visualization["kpi"] as? [String: Any])
+            let value = try #require(answered.data.first?["Transactions.netSales"] as? String)
+            #expect(abs(((kpi["value"] as? NSNumber)?.doubleValue ?? .nan) - (Double(value) ?? 0)) < 0.01)
         }
     }
 

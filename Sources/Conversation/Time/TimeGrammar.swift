@@ -267,6 +267,10 @@ struct TimeGrammar {
                 return Parsed(value: .previousPeriod, end: unit.end)
             }
         }
+        // "the month before", "the week earlier": the period before (the year before is above).
+        if let unit = unitWord(at: k, plural: false), isWord(unit.end, ["before", "earlier", "prior"]) {
+            return Parsed(value: .previousPeriod, end: unit.end + 1)
+        }
         if isWord(k, ["last"]), let unit = unitWord(at: k + 1, plural: false), unit.value != .day {
             return Parsed(value: .last(unit.value, previousUnit(unit.value)), end: unit.end)
         }

@@ -1,3 +1,5 @@
+import Visualization
+
 /// Numbers as an Indian reader writes them: lakh and crore grouping (`12,34,567`), whole
 /// numbers from 100 up, at most two decimals below. One function, so the e-mail, its
 /// plain-text twin and the chat messages agree.
@@ -23,15 +25,5 @@ enum NumberFormatting {
     }
 
     /// `1234567` → `12,34,567`.
-    static func grouped(_ value: UInt64) -> String {
-        var digits = String(value)
-        guard digits.count > 3 else { return digits }
-        var groups = [String(digits.suffix(3))]
-        digits.removeLast(3)
-        while !digits.isEmpty {
-            groups.insert(String(digits.suffix(2)), at: 0)
-            digits.removeLast(min(2, digits.count))
-        }
-        return groups.joined(separator: ",")
-    }
+    static func grouped(_ value: UInt64) -> String { NumberFormat.india.group(String(value)) }
 }

@@ -1,11 +1,14 @@
 import Conversation
 import Foundation
 import Semantic
+import Visualization
 import Warehouse
 
 /// Puts an answered question into DESIGN.md's reply shape: the query with its absolute
-/// dates, the SQL, the rows, a Chart.js configuration and a one-line insight; a comparison
-/// carries both periods and the change.
+/// dates, the SQL, the rows, a Chart.js configuration, the visualization (chart kind, KPI
+/// card, table, annotations, alternatives), a one-line insight and a suggested next
+/// question; a comparison carries both periods and the change. Numbers are written in the
+/// tenant's ``NumberFormat``.
 struct AnswerRenderer {
     /// One executed query and the period it covered.
     struct PeriodResult {
@@ -18,6 +21,10 @@ struct AnswerRenderer {
     let model: DataModel
     let parser: QuestionParser
     let asOf: SQLDate
+    /// How the tenant writes numbers.
+    var numberFormat: NumberFormat = .india
+    /// Checks suggested follow-up questions; without one, none is suggested.
+    var validator: QueryValidator?
 
     static func clarification(_ validation: Validation, sessionId: String, question: String) -> JSONValue {
         .object([
@@ -37,7 +44,7 @@ struct AnswerRenderer {
             ("suggestions", .strings(validation.suggestions)),
             ("missing", .strings(validation.missing.map(\.rawValue))),
             ("unrecognized", .strings(validation.parsed.unrecognized)),
-            ("confidence", .number(Self.decimal(validation.confidence, places: 2))),
+            ("confidence", .number(NumberFormat.decimal(validation.confidence, places: 2))),
         ])
     }
 
@@ -72,20 +79,28 @@ struct AnswerRenderer {
                 ("previous", periodJSON(previous.period)),
                 ("previousData", previousShapes.rows(previous.result, columns: previous.compiled.columns)),
                 ("measure", .string(measure)),
-                ("currentValue", .number(Self.decimal(currentTotal, places: 2))),
-                ("previousValue", .number(Self.decimal(previousTotal ?? 0, places: 2))),
+                ("currentValue", .number(NumberFormat.decimal(currentTotal, places: 2))),
+                ("previousValue", .number(NumberFormat.decimal(previousTotal ?? 0, places: 2))),
             ]
             if let previousTotal, previousTotal != 0 {
                 comparison.append(
-                    ("changePercent", .number(Self.decimal((currentTotal - previousTotal) / abs(previousTotal) * 100, places: 2))))
+                    ("changePercent", .number(NumberFormat.decimal((currentTotal - previousTotal) / abs(previousTotal) * 100, places: 2))))
             }
             if showsSQL { comparison.append(("sql", .string(previous.compiled.sql))) }
             fields.append(("comparison", .object(comparison)))
         }
-        let chart = ChartBuilder(parser: parser).chart(intent: intent, results: results)
-        fields.append(("chart", chart))
-        let insight = insight(intent: intent, current: current, currentTotal: currentTotal, previousTotal: previousTotal)
+        let visualization = Visualizer(format: numberFormat).visualize(visualizationInput(intent: intent, results: results))
+        fields.append(("chart", visualization.chart.map { JSONValue.encoded($0) } ?? .null))
+        fields.append(("visualization", JSONValue.encoded(VisualizationBody(visualization))))
+        var insight = insight(intent: intent, current: current, currentTotal: currentTotal, previousTotal: previousTotal)
+        // The change annotation knows whether a rise is good news for this measure (up_is_good).
+        if let change = visualization.annotations.first(where: { $0.kind == .change }) { insight.tone = change.tone.rawValue }
         fields.append(("insight", .object([("text", .string(insight.text)), ("tone", .string(insight.tone))])))
+        let followUp = validator.flatMap { validator in
+            FollowUpSuggester(parser: parser, validator: validator, asOf: asOf).followUp(
+                question: question, intent: intent, topLabel: topLabel(intent: intent, current: current))
+        }
+        fields.append(("followUp", followUp.map(JSONValue.string) ?? .null))
         if let usage {
             // An LLM wrote the query: say so, with what it cost in tokens.
             fields.append(("source", .string("llm")))
@@ -100,12 +115,45 @@ struct AnswerRenderer {
                 ))
         } else {
             fields.append(("missing", .strings(validation.missing.map(\.rawValue))))
-            fields.append(("confidence", .number(Self.decimal(validation.confidence, places: 2))))
+            fields.append(("confidence", .number(NumberFormat.decimal(validation.confidence, places: 2))))
             fields.append(("source", .string("parser")))
         }
         var text = "\(understood)\n\(insight.text)"
+        for annotation in visualization.annotations { text += "\n- \(annotation.text)" }
         text += "\n" + table(current)
+        let others = visualization.alternatives.dropFirst().map(\.rawValue)
+        text += "\n[\(visualization.kind.rawValue)\(others.isEmpty ? "" : "; or " + others.joined(separator: ", "))]"
+        if let followUp { text += "\nNext: \(followUp)" }
         return (.object(fields), text)
+    }
+
+    // MARK: Visualization
+
+    /// The current period's rows with column roles from the model, and the compared
+    /// period's rows when there are two.
+    private func visualizationInput(intent: QueryIntent, results: [PeriodResult]) -> VisualizationInput {
+        let current = results[0]
+        var comparison: VisualizationInput.Comparison?
+        if results.count > 1 {
+            comparison = .init(
+                previousRows: results[1].result.rows, currentName: current.period?.description ?? "this period",
+                previousName: results[1].period?.description ?? "the period before")
+        }
+        return VisualizationInput(
+            compiled: current.compiled, result: current.result, model: model, title: parser.describe(intent),
+            period: current.period?.description, limit: current.query.limit, comparison: comparison,
+            memberTitle: parser.title(of:))
+    }
+
+    /// The label of the largest row of a breakdown by one dimension.
+    private func topLabel(intent: QueryIntent, current: PeriodResult) -> String? {
+        let columns = current.compiled.columns
+        guard let dimension = intent.dimensions.first, let measure = intent.measures.first,
+            let labelIndex = columns.firstIndex(where: { $0.member == dimension }),
+            let valueIndex = columns.firstIndex(where: { $0.member == measure })
+        else { return nil }
+        let top = current.result.rows.max { ($0[valueIndex].doubleValue ?? -.infinity) < ($1[valueIndex].doubleValue ?? -.infinity) }
+        return top.flatMap { $0[labelIndex].stringValue }
     }
 
     // MARK: Insight
@@ -126,7 +174,7 @@ struct AnswerRenderer {
             let change = (currentTotal - previousTotal) / abs(previousTotal) * 100
             let direction = change >= 0 ? "up" : "down"
             return (
-                "\(title) \(direction) \(Self.decimal(abs(change), places: 1))% to \(format(currentTotal, measure))\(period), from \(format(previousTotal, measure)) in \(compared.description).",
+                "\(title) \(direction) \(NumberFormat.decimal(abs(change), places: 1))% to \(format(currentTotal, measure))\(period), from \(format(previousTotal, measure)) in \(compared.description).",
                 change > 0.5 ? "positive" : change < -0.5 ? "negative" : "neutral"
             )
         }
@@ -139,7 +187,7 @@ struct AnswerRenderer {
         {
             let change = (last - first) / abs(first) * 100
             return (
-                "\(title) went from \(format(first, measure)) to \(format(last, measure)) over \(current.result.rows.count) \(intent.granularity!.rawValue)s (\(change >= 0 ? "+" : "−")\(Self.decimal(abs(change), places: 1))%).",
+                "\(title) went from \(format(first, measure)) to \(format(last, measure)) over \(current.result.rows.count) \(intent.granularity!.rawValue)s (\(change >= 0 ? "+" : "−")\(NumberFormat.decimal(abs(change), places: 1))%).",
                 change > 0.5 ? "positive" : change < -0.5 ? "negative" : "neutral"
             )
         }
@@ -149,7 +197,7 @@ struct AnswerRenderer {
             let label = top[labelIndex].stringValue ?? top[labelIndex].description
             let value = top[valueIndex].doubleValue ?? 0
             let sum = current.result.rows.reduce(0) { $0 + ($1[valueIndex].doubleValue ?? 0) }
-            let share = sum != 0 ? " (\(Self.decimal(value / sum * 100, places: 1))% of the \(current.result.rows.count) shown)" : ""
+            let share = sum != 0 ? " (\(NumberFormat.decimal(value / sum * 100, places: 1))% of the \(current.result.rows.count) shown)" : ""
             let verb = intent.ranking?.descending == false ? "is lowest" : "leads"
             return ("\(label) \(verb) with \(format(value, measure))\(share)\(period).", "neutral")
         }
@@ -161,46 +209,13 @@ struct AnswerRenderer {
         return result.result.rows.reduce(0) { $0 + ($1[index].doubleValue ?? 0) }
     }
 
-    /// Currency in Indian style (₹ with lakh and crore), other numbers with separators.
+    /// `value` of `member` in the tenant's number format, by the measure's Cube `format`.
     func format(_ value: Double, _ member: String) -> String {
-        let isCurrency: Bool = {
-            guard let cube = QuestionParser.cubeName(of: member), let name = QuestionParser.memberName(of: member) else {
-                return false
-            }
-            return model.cubes[cube]?.measure(name)?.format == "currency"
-        }()
-        let magnitude = abs(value)
-        let sign = value < 0 ? "-" : ""
-        if isCurrency {
-            if magnitude >= 1e7 { return "\(sign)₹\(Self.decimal(magnitude / 1e7, places: 2)) Cr" }
-            if magnitude >= 1e5 { return "\(sign)₹\(Self.decimal(magnitude / 1e5, places: 2)) L" }
-            return "\(sign)₹\(Self.indianGrouping(Self.decimal(magnitude, places: 0)))"
+        var format: String?
+        if let cube = QuestionParser.cubeName(of: member), let name = QuestionParser.memberName(of: member) {
+            format = model.cubes[cube]?.measure(name)?.format
         }
-        return sign + Self.indianGrouping(Self.decimal(magnitude, places: magnitude == magnitude.rounded() ? 0 : 2))
-    }
-
-    /// "1234567.50" → "12,34,567.50": the last three digits, then pairs, as Indian readers group.
-    static func indianGrouping(_ text: String) -> String {
-        let parts = text.split(separator: ".", maxSplits: 1)
-        var digits = Array(parts[0])
-        guard digits.count > 3 else { return text }
-        var groups = [String(digits.suffix(3))]
-        digits.removeLast(3)
-        while !digits.isEmpty {
-            groups.insert(String(digits.suffix(2)), at: 0)
-            digits.removeLast(min(2, digits.count))
-        }
-        return groups.joined(separator: ",") + (parts.count > 1 ? ".\(parts[1])" : "")
-    }
-
-    /// Fixed decimals without Foundation's locale-dependent formatting.
-    static func decimal(_ value: Double, places: Int) -> String {
-        guard value.isFinite else { return "0" }
-        let scale = pow(10.0, Double(places))
-        let rounded = (value * scale).rounded() / scale
-        var text = String(format: "%.\(places)f", rounded)
-        if text == "-0" || text.hasPrefix("-0.") && Double(text) == 0 { text.removeFirst() }
-        return text
+        return numberFormat.format(value, unit: NumberFormat.Unit(format: format))
     }
 
     private func periodJSON(_ period: QueryIntent.Period?) -> JSONValue {

@@ -4,6 +4,7 @@ import AsyncHTTPClient
 public import Foundation
 public import Logging
 public import Semantic
+public import Visualization
 public import Warehouse
 
 /// Answers plain questions for every tenant: parse and validate with the tenant's model and
@@ -47,14 +48,18 @@ public actor ConversationService {
     private var transformChecks: [String: (at: ContinuousClock.Instant, lastRun: String?)] = [:]
     /// How often a question may look for a newer transform run.
     let transformCheckInterval: Duration
+    /// Per tenant, how answers write numbers (`tenants.<id>.locale`); Indian style otherwise.
+    let numberFormats: [String: NumberFormat]
 
-    /// Makes the service; nothing is read until the first question.
+    /// Makes the service; nothing is read until the first question. `numberFormats` holds
+    /// each tenant's number style (``ConvAIConfiguration/numberFormats``).
     public init(
         tenants: TenantRouter, semantic: SemanticCatalog, sessions: SessionStore,
         today: @escaping @Sendable () -> SQLDate = { SQLDate.todayUTC() }, logger: Logger,
         metrics: ServerMetrics? = nil, tracker: UsageTracker? = nil, llmProviders: [String: any LLMProvider] = [:],
-        transformCheckInterval: Duration = .seconds(30)
+        transformCheckInterval: Duration = .seconds(30), numberFormats: [String: NumberFormat] = [:]
     ) {
+        self.numberFormats = numberFormats
         self.metrics = metrics
         self.tracker = tracker
         self.llmProviders = llmProviders
@@ -370,7 +375,9 @@ public actor ConversationService {
         session.pendingAsOf = nil
         session.record(.init(question: question, status: "answered", understood: understood, at: Date()))
         try await sessions.save(session)
-        let renderer = AnswerRenderer(model: state.model, parser: state.parser, asOf: asOf)
+        var renderer = AnswerRenderer(model: state.model, parser: state.parser, asOf: asOf)
+        renderer.numberFormat = numberFormats[session.tenant] ?? .india
+        renderer.validator = state.validator
         let answer = renderer.answer(
             intent: intent, query: query, validation: validation, question: question, understood: understood,
             results: results, sessionId: session.id, usage: usage, showsSQL: visibility.showsSQL)
