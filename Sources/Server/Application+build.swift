@@ -75,9 +75,10 @@ public func buildApplication(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
             body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.exposition(pools: tenants.usage()))))
     }
-    CubeAPIController(
-        tenants: tenants, semantic: semantic, access: access, today: today, logger: logger, tracker: usage
-    ).register(on: router)
+    let cubeAPI = CubeAPIController(
+        tenants: tenants, semantic: semantic, access: access, today: today, logger: logger, tracker: usage)
+    cubeAPI.register(on: router)
+    GraphQLAPIController(cubeAPI: cubeAPI).register(on: router)
     UsageController(report: UsageReport(store: usage.store), access: access).register(on: router)
     let sessionStore: SessionStore
     if let sessions {
