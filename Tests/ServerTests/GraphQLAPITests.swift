@@ -55,12 +55,13 @@ struct GraphQLAPITests {
         }
     }
 
-    /// A GraphQL row under Cube's REST keys: `Cube.member`, `Cube.member.granularity`.
+    /// A GraphQL row under Cube's REST keys with the cube's first letter in lower case, as
+    /// GraphQL names it: `transactions.netSales`, `transactions.transactionDate.month`.
     static func flattened(graphQL row: [String: Any]) -> [String: String] {
         var out: [String: String] = [:]
         for (field, members) in row {
             guard let members = members as? [String: Any] else { continue }
-            let cube = field.prefix(1).uppercased() + field.dropFirst()
+            let cube = field
             for (member, value) in members {
                 if let time = value as? [String: Any] {
                     for (slot, instant) in time {
@@ -74,11 +75,12 @@ struct GraphQLAPITests {
         return out
     }
 
-    /// A REST row, without the bare time-dimension key Cube repeats beside a granularity.
+    /// A REST row (keys as in ``flattened(graphQL:)``), without the bare time-dimension key
+    /// Cube repeats beside a granularity.
     static func flattened(rest row: [String: Any]) -> [String: String] {
         var out: [String: String] = [:]
         for (key, value) in row where !row.keys.contains(where: { $0.hasPrefix(key + ".") }) {
-            out[key] = text(value)
+            out[key.prefix(1).lowercased() + key.dropFirst()] = text(value)
         }
         return out
     }
@@ -275,6 +277,41 @@ struct GraphQLAPITests {
                         ]
                     ]],
                     "order": [["Products.brand", "asc"]],
+                ])
+        }
+    }
+
+    @Test("a view, a relative date range, a number dimension filter and an ungrouped query")
+    func viewsRelativeRangesUngrouped() async throws {
+        try await SampleTenants.shared.withClient { client in
+            let token = try await SampleTenants.token("itc")
+            _ = try await Self.expectSameRows(
+                client, token: token,
+                graphQL: """
+                    { cube(where: { sales_overview: { transactionDate: { inDateRange: "last month" }, zone: { notIn: ["East"] } } },
+                           orderBy: { sales_overview: { zone: asc, transactionDate: asc } }) {
+                        sales_overview { zone netSales transactionDate { week } } } }
+                    """,
+                rest: [
+                    "measures": ["sales_overview.netSales"], "dimensions": ["sales_overview.zone"],
+                    "timeDimensions": [["dimension": "sales_overview.transactionDate", "granularity": "week", "dateRange": "last month"]],
+                    "filters": [["member": "sales_overview.zone", "operator": "notEquals", "values": ["East"]]],
+                    "order": [["sales_overview.zone", "asc"], ["sales_overview.transactionDate", "asc"]],
+                ])
+            _ = try await Self.expectSameRows(
+                client, token: token,
+                graphQL: """
+                    { cube(ungrouped: true, limit: 5, where: { products: { unitPrice: { gte: 20, lt: 100 } } },
+                           orderBy: { transactions: { transactionId: asc } }) {
+                        transactions { transactionId netSales } products { unitPrice } } }
+                    """,
+                rest: [
+                    "measures": ["Transactions.netSales"], "dimensions": ["Transactions.transactionId", "Products.unitPrice"],
+                    "filters": [
+                        ["member": "Products.unitPrice", "operator": "gte", "values": ["20"]],
+                        ["member": "Products.unitPrice", "operator": "lt", "values": ["100"]],
+                    ],
+                    "order": [["Transactions.transactionId", "asc"]], "ungrouped": true, "limit": 5,
                 ])
         }
     }
