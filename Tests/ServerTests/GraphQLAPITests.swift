@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import NIOCore
 import Semantic
 import Server
 import Testing
@@ -371,7 +372,25 @@ struct GraphQLAPITests {
             let viaGet = try await client.call("/cubejs-api/graphql?query=\(encoded)", method: .get, token: token)
             #expect(viaGet.status == .ok, "\(viaGet.text)")
             let expected = try await Self.load(client, token: token, rest)
-            #expect(Self.cubeRows(viaGet).map { Self.flattened(graphQL: $0) } == expected.data.map { Self.flattened(rest: $0) })
+            let expectedRows = expected.data.map { Self.flattened(rest: $0) }
+            #expect(Self.cubeRows(viaGet).map { Self.flattened(graphQL: $0) } == expectedRows)
+            // GET with variables as JSON text, and a POST whose body is the query itself.
+            let withVariables = "query Q($b: [String]) { cube(orderBy: { products: { brand: asc } }, where: { products: { brand: { in: $b } } }) { products { brand } transactions { netSales } } }"
+            let variables = #"{"b": ["Sunfeast", "Bingo!"]}"#
+            let getWithVariables = try await client.call(
+                "/cubejs-api/graphql?query=\(try #require(withVariables.addingPercentEncoding(withAllowedCharacters: .alphanumerics)))"
+                    + "&variables=\(try #require(variables.addingPercentEncoding(withAllowedCharacters: .alphanumerics)))",
+                method: .get, token: token)
+            #expect(Self.cubeRows(getWithVariables).map { Self.flattened(graphQL: $0) } == expectedRows, "\(getWithVariables.text)")
+            let rawBody = try await client.execute(
+                uri: "/cubejs-api/graphql", method: .post,
+                headers: [.authorization: token, .contentType: "application/graphql"], body: ByteBuffer(string: query)
+            ) { response in
+                (response.status, try JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8)))
+            }
+            #expect(rawBody.0 == .ok)
+            let rawRows = (((rawBody.1 as? [String: Any])?["data"] as? [String: Any])?["cube"] as? [[String: Any]]) ?? []
+            #expect(rawRows.map { Self.flattened(graphQL: $0) } == expectedRows)
         }
     }
 
