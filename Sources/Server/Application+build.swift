@@ -19,6 +19,8 @@ import ServiceLifecycle
 ///   - today: the date relative date ranges are resolved against (UTC today by default).
 ///   - runsInsightScheduler: also deliver the insight digests and alerts (`convai serve`
 ///     does unless told not to).
+///   - refreshesPreAggregations: also build and refresh the models' rollups in the tenants'
+///     databases on their refresh keys' schedule (`convai serve` does unless told not to).
 ///   - onServerRunning: called with the bound port once the server listens (the port may
 ///     have been chosen by the system when configured as 0).
 public func buildApplication(
@@ -31,6 +33,7 @@ public func buildApplication(
     tracker: UsageTracker? = nil,
     today: @escaping @Sendable () -> SQLDate = { SQLDate.todayUTC() },
     runsInsightScheduler: Bool = false,
+    refreshesPreAggregations: Bool = false,
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
     let semantic = semantic ?? SemanticCatalog.load(configuration: configuration, logger: logger)
@@ -75,8 +78,13 @@ public func buildApplication(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
             body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.exposition(pools: tenants.usage()))))
     }
+    let preAggregations = PreAggregationRegistry(tenants: tenants, semantic: semantic, logger: logger)
+    if refreshesPreAggregations {
+        services.append(PreAggregationRefreshService(tenants: tenants, semantic: semantic, registry: preAggregations, logger: logger))
+    }
     let cubeAPI = CubeAPIController(
-        tenants: tenants, semantic: semantic, access: access, today: today, logger: logger, tracker: usage)
+        tenants: tenants, semantic: semantic, access: access, today: today, logger: logger, tracker: usage,
+        preAggregations: preAggregations, cache: QueryResultCache(settings: configuration.cache))
     cubeAPI.register(on: router)
     GraphQLAPIController(cubeAPI: cubeAPI).register(on: router)
     UsageController(report: UsageReport(store: usage.store), access: access).register(on: router)

@@ -147,6 +147,8 @@ public struct ConvAIConfiguration: Sendable {
     public var rowLevelSecurity: RowLevelSecurity?
     /// Request, row and rate limits (`limits:`).
     public var limits: LimitSettings
+    /// The query result cache (`cache:`).
+    public var cache: ResultCacheSettings
     /// Insight digests and alerts (`insights:`).
     public var insights: InsightsConfiguration
     /// The tenants, sorted by id, with database paths resolved against ``root``.
@@ -162,8 +164,9 @@ public struct ConvAIConfiguration: Sendable {
         server: ServerSettings = .init(), auth: AuthSettings = .init(), tenants: [TenantConfiguration], root: String,
         llm: [String: LLMConfiguration] = [:], observability: ObservabilitySettings = .init(),
         permissions: RolePermissions = .defaults, rowLevelSecurity: RowLevelSecurity? = nil, limits: LimitSettings = .init(),
-        insights: InsightsConfiguration = .init()
+        insights: InsightsConfiguration = .init(), cache: ResultCacheSettings = .init()
     ) {
+        self.cache = cache
         self.insights = insights
         self.observability = observability
         self.permissions = permissions
@@ -184,11 +187,12 @@ public struct ConvAIConfiguration: Sendable {
         var rowLevelSecurity: RowLevelSecurity?
         var limits: LimitSettings?
         var insights: InsightsConfiguration?
+        var cache: ResultCacheSettings?
         var root: String?
         var tenants: [String: TenantConfiguration]
 
         enum CodingKeys: String, CodingKey {
-            case server, observability, auth, permissions, limits, insights, root, tenants
+            case server, observability, auth, permissions, limits, insights, cache, root, tenants
             case rowLevelSecurity = "row_level_security"
         }
     }
@@ -240,7 +244,7 @@ public struct ConvAIConfiguration: Sendable {
             observability: file.observability ?? .init(),
             permissions: file.permissions ?? .defaults,
             rowLevelSecurity: file.rowLevelSecurity,
-            limits: limits, insights: file.insights ?? .init())
+            limits: limits, insights: file.insights ?? .init(), cache: file.cache ?? .init())
     }
 
     static func isValidTenantID(_ id: String) -> Bool {

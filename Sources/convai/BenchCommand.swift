@@ -5,7 +5,7 @@ import Warehouse
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Benchmarks, each against a baseline measured in the same run.",
-        subcommands: [IngestBenchCommand.self, SeedTransformBenchCommand.self, SemanticBenchCommand.self, EnginesBenchCommand.self, ConversationBenchCommand.self, ObservabilityBenchCommand.self, SecurityBenchCommand.self, InsightsBenchCommand.self])
+        subcommands: [IngestBenchCommand.self, SeedTransformBenchCommand.self, SemanticBenchCommand.self, EnginesBenchCommand.self, ConversationBenchCommand.self, ObservabilityBenchCommand.self, SecurityBenchCommand.self, InsightsBenchCommand.self, CacheBenchCommand.self])
 }
 
 struct IngestBenchCommand: AsyncParsableCommand {

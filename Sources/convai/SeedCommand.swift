@@ -143,7 +143,7 @@ struct SeedCommand: AsyncParsableCommand {
 
 /// A one-line progress bar on stderr, redrawn in place on a terminal; elsewhere (a pipe,
 /// a log file) one line per stage and per tenth of the work.
-private final class ProgressBar: Sendable {
+final class ProgressBar: Sendable {
     private struct State {
         var percent = -1
         var stage: SeedProgress.Stage?

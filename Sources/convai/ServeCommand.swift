@@ -19,6 +19,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Do not deliver insight digests and alerts here (run `convai scheduler` elsewhere).")
     var noScheduler = false
 
+    @Flag(help: "Do not build and refresh the rollups here (run `convai preagg refresh` elsewhere).")
+    var noPreaggregations = false
+
     func validate() throws {
         if let port, !(0...65535).contains(port) { throw ValidationError("--port must be from 0 to 65535") }
     }
@@ -32,6 +35,7 @@ struct ServeCommand: AsyncParsableCommand {
         let host = configuration.server.host
         let app = try await buildApplication(
             configuration: configuration, tenants: tenants, logger: logger, runsInsightScheduler: !noScheduler,
+            refreshesPreAggregations: !noPreaggregations,
             onServerRunning: { port in
                 // Written straight to the file descriptor: a pipe reader (make, a test) sees it at once.
                 FileHandle.standardOutput.write(

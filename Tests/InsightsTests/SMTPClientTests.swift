@@ -310,7 +310,9 @@ extension SMTPClientTimeoutTests {
             task.cancel()
             let result = await task.result
             #expect(throws: NotifierError.self) { try result.get() }
-            #expect(ContinuousClock.now - started < .seconds(10))
+            // Not a speed check (a loaded machine is slow): the session ends by the
+            // cancellation, well before its 30 s timeout would have ended it.
+            #expect(ContinuousClock.now - started < .seconds(25))
         }
     }
 }

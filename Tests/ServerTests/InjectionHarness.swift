@@ -40,7 +40,8 @@ actor InjectionFixture {
             modelPath: SampleTenants.root.appendingPathComponent("model").path)
         let configuration = ConvAIConfiguration(
             server: .init(host: "127.0.0.1", port: 0), auth: .init(jwtSecret: SampleTenants.secret), tenants: [tenant],
-            root: folder.path, limits: .unthrottled)
+            // No result cache: every request must reach the database for its statements to be seen.
+            root: folder.path, limits: .unthrottled, cache: .off)
         let authority = try await TokenAuthority(secret: SampleTenants.secret, tenants: [Self.tenant])
         let token = try await authority.mint(
             AccessClaims(tenant: Self.tenant, subject: "admin-1", role: "admin", expiresAt: Date().addingTimeInterval(3600)))
@@ -135,6 +136,8 @@ actor InjectionHarness {
                 // that happens here, not inside an observed request.
                 _ = try await harness.send(
                     Call(method: .post, uri: "/api/v1/ask", body: #"{"question":"show me sales","sessionId":"warm-up"}"#))
+                // The first Cube query of a tenant reads which rollups its database holds.
+                _ = try await harness.send(.cube("load", .post, query: #"{"measures":["Transactions.count"]}"#))
                 try await body(harness)
             }
         } catch {

@@ -321,7 +321,8 @@ struct InjectionPropertyTests {
                 try await harness.check(
                     hostile, Call(method: .post, uri: "/api/v1/ask/clarify", body: Call.json(body)),
                     against: Call(method: .post, uri: "/api/v1/ask/clarify", body: Call.json(benign), authorization: nil),
-                    "clarify \(slot.name)", isQuestion: slot.name == "question")
+                    // A typed answer or chosen option is words the parser reads, like the question.
+                    "clarify \(slot.name)", isQuestion: ["question", "answer value", "choice option"].contains(slot.name))
             }
         }
     }
@@ -332,7 +333,7 @@ struct InjectionPropertyTests {
     static let meaningfulQuestions = [
         "{Products}.brand", "{Products}.brand'; DROP TABLE dim_product; --", "net sales by zone last month",
         "Transactions.netSales by Customers.city", "top 3 brands by net sales in Maharashtra in May 2025 vs April 2025",
-        "units by month this year /* */", "${Customers.state}", "%brand%_",
+        "units by month this year /* */", "${Customers.state}", "%brand%_", ":name",
     ]
 
     @Test("questions whose words name members: the SQL of the query they were understood as")
@@ -356,6 +357,15 @@ struct InjectionPropertyTests {
                 try await harness.check(
                     text, Call(method: .post, uri: "/api/v1/ask/clarify", body: Call.json(body)),
                     against: Call(method: .post, uri: "/api/v1/ask/clarify", body: Call.json(benign)), "clarify question",
+                    isQuestion: true)
+                // The same words as a chosen option (CI-found: ":name" reads as transaction type names).
+                let optionSession = "meaning-" + UUID().uuidString
+                _ = try await harness.send(Self.ask(question: "show me sales", sessionId: optionSession))
+                var choice: JSONObject = ["sessionId": optionSession, "asOf": SampleTenants.asOf]
+                choice["choices"] = [["dimension": "products", "option": text]]
+                try await harness.check(
+                    text, Call(method: .post, uri: "/api/v1/ask/clarify", body: Call.json(choice)),
+                    against: Call(method: .post, uri: "/api/v1/ask/clarify", body: Call.json(benign)), "clarify choice option",
                     isQuestion: true)
                 if alone.hostile.reply == "answered", alone.hostile.query != alone.benign.query { understoodOtherwise += 1 }
             }

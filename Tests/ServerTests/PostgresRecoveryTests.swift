@@ -79,7 +79,9 @@ struct PostgresRecoveryTests {
                 password: settings.password, database: settings.database, tls: .disable))
         let configuration = ConvAIConfiguration(
             server: fixture.configuration.server, auth: fixture.configuration.auth,
-            tenants: fixture.configuration.tenants + [postgresTenant], root: fixture.configuration.root)
+            tenants: fixture.configuration.tenants + [postgresTenant], root: fixture.configuration.root,
+            // Every request reaches its database: this test is about what an outage does to them.
+            cache: .off)
         let router = TenantRouter(tenants: configuration.tenants, logger: Logger(label: "test"))
         let app = try await buildApplication(
             configuration: configuration, tenants: router, logger: Logger(label: "test"),

@@ -203,8 +203,8 @@ struct TokenSecurityTests {
             ("another issuer", try Self.sign("RS256", key: rsa, kid: "rsa-1", extra: ["--iss", "https://evil.example", "--aud", "convai"])),
             ("another audience", try Self.sign("RS256", key: rsa, kid: "rsa-1", extra: ["--iss", "https://idp.example", "--aud", "other"])),
             ("no issuer", try Self.sign("RS256", key: rsa, kid: "rsa-1")),
-            ("expired beyond the skew", try Self.sign("ES256", key: ec, kid: "ec-1", extra: issued + ["--exp-in", "-300"])),
-            ("not valid yet", try Self.sign("ES256", key: ec, kid: "ec-1", extra: issued + ["--nbf-in", "600"])),
+            ("expired beyond the skew", try Self.sign("ES256", key: ec, kid: "ec-1", extra: issued + ["--exp-in", "-1500"])),
+            ("not valid yet", try Self.sign("ES256", key: ec, kid: "ec-1", extra: issued + ["--nbf-in", "3000"])),
             ("EC key under the RSA kid", try Self.sign("ES256", key: ec, kid: "rsa-1", extra: issued)),
             ("unknown kid", try Self.sign("RS256", key: rsa, kid: "rsa-9", extra: issued)),
             ("no kid with two keys", try Self.sign("RS256", key: rsa, kid: "-", extra: issued)),
@@ -221,6 +221,9 @@ struct TokenSecurityTests {
         let skewed = try Self.sign("RS256", key: rsa, kid: "rsa-1", extra: issued + ["--exp-in", "-20"])
         let query = #"{"query":{"measures":["Orders.count"]}}"#
         try await fixture.withClient(configure: { configuration in
+            // A wide skew: the tokens are signed by a dozen Python runs before they are used,
+            // which on a loaded machine takes longer than the default 60 s.
+            configuration.auth.leewaySeconds = 1200
             configuration.auth.jwksFile = keys.appendingPathComponent("jwks.json").path
             configuration.auth.issuer = "https://idp.example"
             configuration.auth.audience = "convai"

@@ -111,8 +111,9 @@ public struct PreAggregationRefresher: Sendable {
 
     /// Each rollup whose table is built from its current definition, with the time of its
     /// last build (the refresh key's value): the rollups queries may be read from.
+    /// Only reads: a database no rollup was ever built in is left as it is.
     public func builtRollups() async throws -> [(rollup: PreAggregation, refreshedAt: Date)] {
-        try await createStateTable()
+        guard !rollups.isEmpty, try await stateTableExists() else { return [] }
         let q = database.dialect.quoteIdentifier
         let state = try await database.query("SELECT preaggregation, definition, built_at_ms FROM \(q(Self.stateTable))")
         var result: [(PreAggregation, Date)] = []
@@ -159,6 +160,15 @@ public struct PreAggregationRefresher: Sendable {
                 "INSERT INTO \(q(Self.stateTable)) (preaggregation, partition_start, partition_end, built_at_ms, definition) VALUES (\(m(1)), \(m(2)), \(m(3)), \(m(4)), \(m(5)))",
                 [.string(rollup.id), .date(partition.from), .date(partition.to), .int(stamp), .string(definition)]),
         ]
+    }
+
+    private func stateTableExists() async throws -> Bool {
+        let marker = database.dialect.parameterMarker(1)
+        let sql =
+            database.dialect == .sqlite
+            ? "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = \(marker)"
+            : "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = \(marker)"
+        return (try await database.query(sql, [.string(Self.stateTable)]).scalar?.intValue ?? 0) > 0
     }
 
     private func createStateTable() async throws {

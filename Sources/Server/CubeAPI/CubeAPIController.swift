@@ -22,6 +22,12 @@ struct CubeAPIController: Sendable {
     let logger: Logger
     /// Where every query is recorded, if anywhere.
     var tracker: UsageTracker? = nil
+    /// The rollups each tenant's database holds; queries they answer exactly are read from them.
+    var preAggregations: PreAggregationRegistry? = nil
+    /// Results served again to the same security context.
+    var cache = QueryResultCache(settings: .off)
+    /// Queries compiled before, by what they were compiled from.
+    let compiledQueries = CompiledQueryMemo()
 
     func register(on router: Router<ConvAIRequestContext>) {
         let api = router.group("cubejs-api/v1").add(middleware: access.require(.cubeAPI))
@@ -212,6 +218,8 @@ struct CubeAPIController: Sendable {
         var query: CubeQuery
         var compiled: CompiledQuery
         var shapes: CubeQueryShapes
+        /// When the rollup the SQL reads was last built (nil: the raw tables).
+        var rollupRefreshedAt: Date?
     }
 
     private func prepare(_ request: Request, _ caller: Caller) async throws -> (CubeRequest, [Prepared], any Database) {
@@ -228,7 +236,9 @@ struct CubeAPIController: Sendable {
     /// compiles it for the caller's tenant, dialect and territory. Shared with the GraphQL API.
     func prepare(_ queries: [CubeQuery], _ caller: Caller) async throws -> ([Prepared], any Database) {
         let database = try await tenants.database(for: caller.claims.tenant)
-        let compiler = QueryCompiler(model: caller.model.model, dialect: database.dialect, restriction: caller.restriction)
+        let built = await preAggregations?.built(for: caller.claims.tenant) ?? .init()
+        let compiler = QueryCompiler(
+            model: caller.model.model, dialect: database.dialect, restriction: caller.restriction, rollups: built.rollups)
         let today = self.today()
         let prepared = try queries.map { query in
             var query = query
@@ -241,9 +251,14 @@ struct CubeAPIController: Sendable {
                 query.limit = maxRows
             }
             let started = ContinuousClock.now
-            let compiled = try compiler.compile(query, asOf: today)
+            let key = CompiledQueryMemo.Key(
+                tenant: caller.claims.tenant, securityContext: caller.restriction.map { "\($0.territory)" } ?? "", query: query,
+                today: today, rollups: built.refreshedAt)
+            let compiled = try compiledQueries.compiled(key) { try compiler.compile(query, asOf: today) }
             caller.notes.addCompile(since: started)
-            return Prepared(query: query, compiled: compiled, shapes: CubeQueryShapes(query: query, members: caller.model.members, today: today))
+            return Prepared(
+                query: query, compiled: compiled, shapes: CubeQueryShapes(query: query, members: caller.model.members, today: today),
+                rollupRefreshedAt: compiled.usedPreAggregation.flatMap { built.refreshedAt[$0] })
         }
         return (prepared, database)
     }
@@ -257,16 +272,28 @@ struct CubeAPIController: Sendable {
         var usedPreAggregations: [String]
     }
 
-    /// Runs a prepared query. Shared with the GraphQL API.
+    /// Runs a prepared query, or serves its result again from the cache. Shared with the
+    /// GraphQL API.
     func execute(_ item: Prepared, on database: any Database, for caller: Caller) async throws -> Executed {
-        let started = ContinuousClock.now
-        let result = try await database.query(item.compiled.sql, item.compiled.binds)
-        caller.notes.addDatabase(since: started, rows: result.rows.count)
-        var total: Int?
-        if let totalSQL = item.compiled.totalSQL {
-            total = Int(try await database.query(totalSQL, item.compiled.binds).scalar?.intValue ?? 0)
+        let key = QueryResultCache.Key(
+            tenant: caller.claims.tenant, securityContext: caller.restriction.map { "\($0.territory)" } ?? "",
+            sql: item.compiled.sql, binds: item.compiled.binds, totalSQL: item.compiled.totalSQL,
+            refreshKey: item.rollupRefreshedAt)
+        let notes = caller.notes
+        let compiled = item.compiled
+        let (cached, _) = try await cache.result(for: key) {
+            let started = ContinuousClock.now
+            let result = try await database.query(compiled.sql, compiled.binds)
+            notes.addDatabase(since: started, rows: result.rows.count)
+            var total: Int?
+            if let totalSQL = compiled.totalSQL {
+                total = Int(try await database.query(totalSQL, compiled.binds).scalar?.intValue ?? 0)
+            }
+            return .init(rows: result, total: total, readAt: Date())
         }
-        return Executed(result: result, total: total, lastRefreshTime: Date(), usedPreAggregations: [])
+        return Executed(
+            result: cached.rows, total: cached.total, lastRefreshTime: item.rollupRefreshedAt ?? cached.readAt,
+            usedPreAggregations: compiled.usedPreAggregation.map { [$0] } ?? [])
     }
 
     // MARK: Endpoints
@@ -310,7 +337,17 @@ struct CubeAPIController: Sendable {
                 ("aliasNameToMember", .object(item.compiled.columns.map { ($0.name, .string($0.name)) })),
                 ("memberNames", .strings(item.compiled.columns.map(\.name))),
                 ("cacheKeyQueries", .array([])),
-                ("preAggregations", .array([])),
+                (
+                    "preAggregations",
+                    .array(
+                        item.compiled.usedPreAggregation.map { id in
+                            let table = id.split(separator: ".").map(String.init)
+                            return [.object([
+                                ("preAggregationId", .string(id)),
+                                ("tableName", .string(PreAggregation(name: table.last ?? id, cube: table.first ?? id).tableName)),
+                            ])]
+                        } ?? [])
+                ),
                 ("rollupMatchResults", .array([])),
                 ("dataSource", .string("default")),
                 ("external", .bool(false)),
