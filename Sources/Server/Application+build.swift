@@ -95,10 +95,11 @@ public func buildApplication(
     if refreshesPreAggregations {
         services.append(PreAggregationRefreshService(tenants: tenants, semantic: semantic, registry: preAggregations, logger: logger))
     }
-    CubeAPIController(
+    let cubeAPI = CubeAPIController(
         tenants: tenants, semantic: semantic, access: access, today: today, logger: logger, tracker: usage,
-        preAggregations: preAggregations, cache: QueryResultCache(settings: configuration.cache)
-    ).register(on: router)
+        preAggregations: preAggregations, cache: QueryResultCache(settings: configuration.cache))
+    cubeAPI.register(on: router)
+    GraphQLAPIController(cubeAPI: cubeAPI).register(on: router)
     UsageController(report: UsageReport(store: usage.store), access: access).register(on: router)
     let sessionStore: SessionStore
     if let sessions {

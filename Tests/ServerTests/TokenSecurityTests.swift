@@ -19,6 +19,8 @@ struct TokenSecurityTests {
         (.get, "/cubejs-api/v1/sql?query=%7B%22measures%22%3A%5B%22Orders.count%22%5D%7D", nil),
         (.post, "/cubejs-api/v1/dry-run", #"{"query":{"measures":["Orders.count"]}}"#),
         (.get, "/cubejs-api/v1/meta", nil),
+        (.post, "/cubejs-api/graphql", #"{"query":"{ cube { orders { count } } }"}"#),
+        (.get, "/cubejs-api/graphql?query=%7B%20cube%20%7B%20orders%20%7B%20count%20%7D%20%7D%20%7D", nil),
         (.post, "/api/v1/ask", #"{"question":"how many orders"}"#),
         (.post, "/api/v1/ask/clarify", #"{"sessionId":"s-1","answers":{"time":"last month"}}"#),
         (.get, "/api/v1/metrics/summary", nil),
