@@ -52,6 +52,7 @@ bench: transform
 	$$(swift build -c release --show-bin-path)/convai bench observability
 	$$(swift build -c release --show-bin-path)/convai bench security --config $(CONFIG)
 	$$(swift build -c release --show-bin-path)/convai bench insights --config $(CONFIG)
+	$$(swift build -c release --show-bin-path)/convai bench cache --config $(CONFIG)
 	@# The engines benchmark writes into a throwaway PostgreSQL, stopped however the run ends.
 	eval "$$(scripts/pg-test-server start)" && trap 'scripts/pg-test-server stop "$$CONVAI_TEST_PG_DIR"' EXIT && \
 	  $$(swift build -c release --show-bin-path)/convai bench engines --config $(CONFIG) --postgres-url "$$CONVAI_TEST_PG_URL"

@@ -191,8 +191,9 @@ def run(driver):
     screenshot(driver, "signed-in-as-sales-officer")
     log(f"signed in as {officer} ({me['territory']})")
 
-    # 3. A broad question: ConvAI asks what it needs, with options as buttons.
-    question = "show me sales"
+    # 3. A broad question (no period): ConvAI asks what it needs, with options as buttons.
+    # (A single total, "show me sales" for a period, is a KPI card without a chart.)
+    question = "show me sales by brand"
     ask_in_page(driver, question)
     wait(driver, lambda d: visible(d, "[data-testid=clarify-option]"), "clarification options")
     screenshot(driver, "clarification-options")
@@ -289,7 +290,11 @@ def run(driver):
         DOWNLOADS.glob("*.crdownload")) else None, "the CSV download")
     with open(files[0], newline="", encoding="utf-8") as handle:
         rows = list(csv.reader(handle))
-    members = list(answer["data"][0].keys())
+    # The page's own column order (WebDriver does not keep an object's key order).
+    members = driver.execute_script("""
+        const id = sessionStorage.getItem('convai.conversation');
+        const entries = JSON.parse(sessionStorage.getItem('convai.session.' + id)).entries;
+        return Object.keys(entries.filter(e => e.kind === 'answer')[1].reply.data[0]);""")
     assert len(rows) == len(answer["data"]) + 1, (len(rows), len(answer["data"]))
     assert len(rows[0]) == len(members), rows[0]
     for line, row in zip(rows[1:], answer["data"]):
@@ -309,6 +314,27 @@ def run(driver):
     Select(driver.find_element(By.CSS_SELECTOR, "[data-testid=conversation-picker]")).select_by_value(first_session)
     wait(driver, lambda d: len(cards(d)) == 3, "the earlier conversation's three answers")
     wait_drawn(driver, cards(driver)[1].find_element(By.CSS_SELECTOR, "canvas"), "the restored follow-up")
+
+    # A single number is a KPI card: the value as the tenant writes it, the change, the table.
+    kpi_question = "net sales last month vs the month before"
+    ask_in_page(driver, kpi_question)
+    wait(driver, lambda d: len(cards(d)) == 4, "the KPI answer")
+    kpi_card = cards(driver)[3]
+    status, kpi_answer = api("POST", "/api/v1/ask", token, {"question": kpi_question})
+    assert status == 200 and kpi_answer["status"] == "answered", kpi_answer
+    assert kpi_answer["visualization"]["kind"] == "kpi" and kpi_answer["chart"] is None, kpi_answer["visualization"]
+    expected_kpi = kpi_answer["visualization"]["kpi"]
+    shown = wait(driver, lambda d: kpi_card.find_element(By.CSS_SELECTOR, "[data-testid=kpi-value]").text or None, "the KPI value")
+    assert shown == expected_kpi["formattedValue"], (shown, expected_kpi)
+    assert expected_kpi["formattedChange"] in kpi_card.text, (expected_kpi, kpi_card.text)
+    assert "[object Object]" not in kpi_card.text, kpi_card.text
+    headers = [th.get_attribute("textContent") for th in kpi_card.find_elements(By.CSS_SELECTOR, "[data-testid=answer-table] th")]
+    assert headers == [c["title"] for c in kpi_answer["visualization"]["table"]["columns"]], headers
+    cells = [td.get_attribute("textContent") for td in kpi_card.find_elements(By.CSS_SELECTOR, "[data-testid=answer-table] td")]
+    assert cells == [cell["text"] for row in kpi_answer["visualization"]["table"]["rows"] for cell in row], cells
+    driver.execute_script("arguments[0].scrollIntoView()", kpi_card)
+    screenshot(driver, "kpi-card")
+    log(f"KPI card {shown} ({expected_kpi['formattedChange']}), as the API says")
 
     # 8. The admin page is not for a sales officer: the page says so, the API answers 403.
     driver.get(BASE + "/#/admin")

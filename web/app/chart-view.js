@@ -25,15 +25,28 @@ export function tableOf(answer) {
   const data = Array.isArray(answer.data) ? answer.data : [];
   const members = data.length > 0 ? Object.keys(data[0]) : [];
   const given = answer.visualization?.table;
-  const titles = new Map((given?.columns ?? []).map((column) => [column.member, column.title]));
-  return {
+  // A member's first title (a comparison's table has the same member for each period).
+  const titles = new Map();
+  for (const column of given?.columns ?? []) if (!titles.has(column.member)) titles.set(column.member, column.title);
+  const rows = data.map((row) => members.map((member) => row[member]));
+  const table = {
     members,
     titles: members.map((member) => titles.get(member) ?? memberTitle(member)),
-    rows: data.map((row) => members.map((member) => row[member])),
-    formatted: given?.rows && given.rows.length === data.length && given.columns.length === members.length
-      ? given.rows
-      : data.map((row) => members.map((member) => formatValue(row[member]))),
+    rows,
+    formatted: data.map((row) => members.map((member) => formatValue(row[member]))),
   };
+  // On screen, the server's table as it is: its columns (both periods of a comparison) and
+  // its cells, {text, value}, written as the tenant writes numbers. The CSV keeps `data`.
+  if (given?.columns?.length && Array.isArray(given.rows)) {
+    table.display = {
+      titles: given.columns.map((column) => column.title),
+      numeric: given.columns.map((column) => Boolean(column.isNumeric)),
+      rows: given.rows.map((row) => row.map((cell) => (cell && typeof cell === 'object' ? cell.text : String(cell ?? '')))),
+    };
+  } else {
+    table.display = { titles: table.titles, numeric: members.map((_, index) => isNumeric(rows[0]?.[index])), rows: table.formatted };
+  }
+  return table;
 }
 
 const isNumeric = (value) => typeof value === 'number' || (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value));
@@ -107,9 +120,9 @@ export function renderChartView(answer) {
   const tableBox = el('div', { class: 'table-box', hidden: true, 'data-testid': 'answer-table' },
     el('table', {},
       el('caption', { text: title }),
-      el('thead', {}, el('tr', {}, table.titles.map((text) => el('th', { scope: 'col', text })))),
-      el('tbody', {}, table.formatted.map((row) => el('tr', {}, row.map((text, index) =>
-        el('td', { class: isNumeric(table.rows[0]?.[index]) ? 'number' : undefined, text })))))));
+      el('thead', {}, el('tr', {}, table.display.titles.map((text) => el('th', { scope: 'col', text })))),
+      el('tbody', {}, table.display.rows.map((row) => el('tr', {}, row.map((text, index) =>
+        el('td', { class: table.display.numeric[index] ? 'number' : undefined, text })))))));
 
   const typeId = uniqueId('chart-type');
   const typeSelect = el('select', { id: typeId, 'data-testid': 'chart-type' },
@@ -202,13 +215,12 @@ export function renderChartView(answer) {
 }
 
 export function renderKPI(kpi) {
+  const change = kpi.formattedChange ?? (kpi.changePercent !== undefined && kpi.changePercent !== null
+    ? `${kpi.changePercent > 0 ? '+' : ''}${formatValue(kpi.changePercent)}%` : null);
+  const previous = kpi.formattedPreviousValue
+    ? `vs ${kpi.formattedPreviousValue}${kpi.previousPeriod ? ` in ${kpi.previousPeriod}` : ''}` : null;
   return el('div', { class: `kpi ${toneClass(kpi.tone)}`, 'data-testid': 'answer-kpi' },
-    el('span', { class: 'kpi-label', text: kpi.label }),
-    el('span', { class: 'kpi-value', text: kpi.formatted ?? formatValue(kpi.value) }),
-    kpi.previousFormatted !== undefined || kpi.changePercent !== undefined
-      ? el('span', { class: 'kpi-change', text: [
-        kpi.changePercent !== undefined && kpi.changePercent !== null ? `${kpi.changePercent > 0 ? '+' : ''}${formatValue(kpi.changePercent)}%` : null,
-        kpi.previousFormatted ? `vs ${kpi.previousFormatted}` : null,
-      ].filter(Boolean).join(' ') })
-      : null);
+    el('span', { class: 'kpi-label', text: [kpi.title, kpi.period].filter(Boolean).join(', ') }),
+    el('span', { class: 'kpi-value', 'data-testid': 'kpi-value', text: kpi.formattedValue ?? formatValue(kpi.value) }),
+    change || previous ? el('span', { class: 'kpi-change', text: [change, previous].filter(Boolean).join(' ') }) : null);
 }

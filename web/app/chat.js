@@ -189,9 +189,11 @@ export function renderChat(main, me) {
     card.append(el('p', { class: `headline ${toneClass(answer.insight?.tone)}`, 'data-testid': 'answer-insight', text: answer.insight?.text ?? 'Here is what I found.' }));
     if (answer.understood) card.append(el('p', { class: 'understood', text: `Understood as: ${answer.understood}` }));
     if (answer.visualization?.kind === 'kpi' && answer.visualization.kpi) card.append(renderKPI(answer.visualization.kpi));
-    if (answer.visualization?.annotations?.length) {
+    // The headline is often the strongest annotation; it is not said twice.
+    const notes = (answer.visualization?.annotations ?? []).filter((note) => note.text !== answer.insight?.text);
+    if (notes.length) {
       card.append(el('ul', { class: 'annotations', 'data-testid': 'annotations' },
-        answer.visualization.annotations.map((note) => el('li', { class: toneClass(note.tone), text: note.text }))));
+        notes.map((note) => el('li', { class: toneClass(note.tone), text: note.text }))));
     }
     card.append(renderChartView(answer));
     if (answer.sql) {

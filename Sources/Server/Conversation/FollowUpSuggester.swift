@@ -37,10 +37,14 @@ struct FollowUpSuggester {
                 result.append("\(measureWords)\(scoped(filterWords)) by \(parser.title(of: split).lowercased()) \(period)")
             }
         }
-        if intent.comparedPeriod == nil, intent.granularity == nil, let unit = intent.period?.unit,
-            ["day", "week", "month", "quarter", "year"].contains(unit)
+        if intent.comparedPeriod == nil, intent.granularity == nil, let period = intent.period,
+            ["day", "week", "month", "quarter", "year"].contains(period.unit)
         {
-            result.append("\(question) vs the \(unit) before")
+            let unit = period.unit
+            // "last month vs the month before"; "last 12 months" is not one month, so its
+            // comparison is with the period of the same length before it.
+            let single = period.to.daysSinceEpoch - period.from.daysSinceEpoch <= Self.days[unit, default: 0]
+            result.append("\(question) vs \(single ? "the \(unit) before" : "the previous period")")
         }
         if intent.dimensions.isEmpty, intent.granularity == nil {
             for split in ["Customers.zone", "Products.brand"] where !filtered.contains(split) {
@@ -61,6 +65,9 @@ struct FollowUpSuggester {
         }
         return "from \(fromDay) \(monthNames[fromMonth - 1]) \(fromYear) to \(toDay) \(monthNames[toMonth - 1]) \(toYear)"
     }
+
+    /// The most days one period of a unit spans, less one (a period's `to` is its last day).
+    private static let days = ["day": 0, "week": 6, "month": 30, "quarter": 91, "year": 365]
 
     /// Weeks for a month or less, months for longer.
     static func granularity(_ period: QueryIntent.Period) -> String {
