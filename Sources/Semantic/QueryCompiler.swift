@@ -45,6 +45,27 @@ public struct QueryCompiler: Sendable {
         self.rollups = rollups
     }
 
+    /// The model with each cube whose `original_sql` pre-aggregation is built read from its
+    /// table instead of running the cube's SQL again.
+    var readingModel: DataModel {
+        let materialized = rollups.filter { $0.kind == .originalSQL }
+        guard !materialized.isEmpty else { return model }
+        var result = model
+        for preAggregation in materialized where result.cubes[preAggregation.cube] != nil {
+            result.cubes[preAggregation.cube]!.source = .table(preAggregation.tableName)
+        }
+        return result
+    }
+
+    /// The SELECT that fills an `original_sql` pre-aggregation's table: the cube's own SQL.
+    public func originalSQL(of preAggregation: PreAggregation) throws -> String {
+        guard let cube = model.cubes[preAggregation.cube], case .sql(let template) = cube.source else {
+            throw SemanticError(.invalidQuery, "pre-aggregation \(preAggregation.id): original_sql needs a cube defined by sql:")
+        }
+        let builder = QueryBuilder(model: model, dialect: dialect, query: CubeQuery(), today: SQLDate(daysSinceEpoch: 0))
+        return builder.render(template, aggregated: false)
+    }
+
     /// Compiles `query`; relative date ranges are resolved against `asOf` (today, UTC).
     public func compile(_ query: CubeQuery, asOf: SQLDate) throws -> CompiledQuery {
         if let compared = query.timeDimensions.first(where: { $0.compareDateRange != nil }) {
@@ -56,8 +77,12 @@ public struct QueryCompiler: Sendable {
         if let restriction {
             restricted = try restriction.rules.restrict(query, to: restriction.territory, in: model)
         }
+        let model = readingModel
         var builder = QueryBuilder(model: model, dialect: dialect, query: restricted, today: asOf, maximumRows: maximumRows)
-        let compiled = try builder.build()
+        var compiled = try builder.build()
+        if model.cubes.contains(where: { $0.value.source != self.model.cubes[$0.key]?.source }) {
+            compiled.usedPreAggregation = rollups.first { $0.kind == .originalSQL && compiled.sql.contains(dialect.quoteIdentifier($0.tableName)) }?.id
+        }
         guard !rollups.isEmpty,
             let (rollup, reading) = RollupMatcher(model: model, dialect: dialect, today: asOf).match(restricted, among: rollups)
         else { return compiled }

@@ -217,3 +217,70 @@ struct PreAggregationTests {
         try await db.close()
     }
 }
+
+extension PreAggregationTests {
+    /// The shipped model and a cube defined by SQL with an `original_sql` pre-aggregation.
+    static func modelWithOriginalSQL() throws -> DataModel {
+        let folder = QueryExecutionTests.root.appendingPathComponent("model")
+        var files: [(name: String, yaml: String)] = []
+        let enumerator = FileManager.default.enumerator(atPath: folder.path)
+        while let file = enumerator?.nextObject() as? String {
+            guard file.hasSuffix(".yml") else { continue }
+            files.append((file, try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)))
+        }
+        files.append((
+            "cubes/large_lines.yml",
+            """
+            cubes:
+              - name: LargeLines
+                sql: "SELECT transaction_id, transaction_date, net_amount FROM fact_sales_transactions WHERE net_amount > 500"
+                dimensions:
+                  - { name: transactionId, sql: transaction_id, type: number, primary_key: true }
+                  - { name: day, sql: transaction_date, type: time }
+                measures:
+                  - { name: count, type: count }
+                  - { name: amount, sql: net_amount, type: sum }
+                pre_aggregations:
+                  - { name: source, type: original_sql }
+            """
+        ))
+        return try DataModel.load(files: files)
+    }
+
+    @Test("original_sql: the cube's SQL built as a table, and queries read it with the same rows")
+    func originalSQL() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("preagg-original-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let db = try DuckDBDatabase(configuration: .init(path: folder.appendingPathComponent("t.duckdb").path))
+        let logger = Logger(label: "test")
+        let root = QueryExecutionTests.root
+        _ = try await MigrationRunner(
+            database: db, migrations: try Migration.load(from: root.appendingPathComponent("database"), dialect: .duckdb), logger: logger
+        ).run()
+        _ = try await SampleDataGenerator(options: SeedOptions(tenant: .itc, endDate: Self.asOf, days: 90, scale: 0.02)).seed(into: db)
+        let report = try await TransformRunner(
+            project: try DbtProject.load(from: root.appendingPathComponent("transform")), database: db, logger: logger
+        ).run(.init(runTests: false))
+        #expect(report.succeeded, "\(report.summary)")
+        let model = try Self.modelWithOriginalSQL()
+        let refresher = PreAggregationRefresher(model: model, database: db)
+        let source = try #require(refresher.rollups.first)
+        #expect(source.id == "LargeLines.source" && source.kind == .originalSQL)
+        let built = try await refresher.refresh(source)
+        let expectedRows = try await db.query("SELECT COUNT(*) FROM fact_sales_transactions WHERE net_amount > 500").scalar?.intValue
+        #expect(built.rows == Int(expectedRows ?? -1) && built.rows > 0)
+        let usable = try await refresher.builtRollups().map(\.rollup)
+        #expect(usable.map(\.id) == ["LargeLines.source"])
+        let query = try Self.query(#"{"measures":["LargeLines.count","LargeLines.amount"],"timeDimensions":[{"dimension":"LargeLines.day","granularity":"week"}]}"#)
+        let raw = try QueryCompiler(model: model, dialect: .duckdb).compile(query, asOf: Self.asOf)
+        let materialized = try QueryCompiler(model: model, dialect: .duckdb, rollups: usable).compile(query, asOf: Self.asOf)
+        #expect(raw.sql.contains("net_amount > 500") && raw.usedPreAggregation == nil)
+        #expect(materialized.sql.contains("\"convai_preagg_largelines_source\"") && !materialized.sql.contains("net_amount > 500"), "\(materialized.sql)")
+        #expect(materialized.usedPreAggregation == "LargeLines.source")
+        let expected = try await db.query(raw.sql, raw.binds)
+        let actual = try await db.query(materialized.sql, materialized.binds)
+        #expect(!expected.rows.isEmpty && QueryExecutionTests.rows(actual) == QueryExecutionTests.rows(expected))
+        try await db.close()
+    }
+}

@@ -25,9 +25,11 @@ public struct PreAggregationRefresher: Sendable {
         self.compiler = QueryCompiler(model: model, dialect: database.dialect, maximumRows: .max)
     }
 
-    /// Every rollup of the model, in declaration order.
+    /// Every pre-aggregation of the model: the `original_sql` ones, then the rollups, each
+    /// in declaration order.
     public var rollups: [PreAggregation] {
-        model.cubeNames.flatMap { model.cubes[$0]!.preAggregations }.filter { $0.kind == .rollup }
+        let all = model.cubeNames.flatMap { model.cubes[$0]!.preAggregations }
+        return all.filter { $0.kind == .originalSQL } + all.filter { $0.kind == .rollup }
     }
 
     /// What one refresh did to one rollup.
@@ -47,6 +49,7 @@ public struct PreAggregationRefresher: Sendable {
     /// Refreshes `rollup`: every partition when `full`, else incrementally; `progress` hears
     /// each partition as it is built.
     public func refresh(_ rollup: PreAggregation, full: Bool = false, progress: @Sendable (String) -> Void = { _ in }) async throws -> Report {
+        if rollup.kind == .originalSQL { return try await refreshOriginalSQL(rollup, progress: progress) }
         let dialect = database.dialect
         let q = dialect.quoteIdentifier
         let table = q(rollup.tableName)
@@ -100,6 +103,20 @@ public struct PreAggregationRefresher: Sendable {
         return try await finish(rollup, rebuilt: rebuilt, kept: kept, definition: definition, record: nil)
     }
 
+    /// The cube's SQL as a table, replaced whole in one transaction.
+    private func refreshOriginalSQL(_ preAggregation: PreAggregation, progress: @Sendable (String) -> Void) async throws -> Report {
+        try await createStateTable()
+        let q = database.dialect.quoteIdentifier
+        let select = try compiler.originalSQL(of: preAggregation)
+        let table = q(preAggregation.tableName)
+        let started = ContinuousClock.now
+        try await database.transaction(
+            [Statement(dropTable(table)), Statement(createFull(table, from: select))]
+                + recordStatements(preAggregation, partition: Self.wholeTable, definition: Self.fingerprint(select), stamp: Self.milliseconds(Date())))
+        progress("\(preAggregation.id): \(preAggregation.tableName) built in \(Int((ContinuousClock.now - started) / .milliseconds(1))) ms")
+        return try await finish(preAggregation, rebuilt: [Self.wholeTable], kept: 0, definition: "", record: nil)
+    }
+
     private func finish(_ rollup: PreAggregation, rebuilt: [Partition], kept: Int, definition: String, record: Partition?) async throws -> Report {
         let q = database.dialect.quoteIdentifier
         if let record {
@@ -118,7 +135,8 @@ public struct PreAggregationRefresher: Sendable {
         let state = try await database.query("SELECT preaggregation, definition, built_at_ms FROM \(q(Self.stateTable))")
         var result: [(PreAggregation, Date)] = []
         for rollup in rollups {
-            let definition = Self.fingerprint(try compiler.materialization(of: rollup).sql)
+            let definition = Self.fingerprint(
+                rollup.kind == .originalSQL ? try compiler.originalSQL(of: rollup) : try compiler.materialization(of: rollup).sql)
             let rows = state.rows.filter { $0[0].stringValue == rollup.id }
             guard !rows.isEmpty, rows.allSatisfy({ $0[1].stringValue == definition }) else { continue }
             let latest = rows.compactMap { $0[2].intValue }.max() ?? 0
@@ -186,6 +204,13 @@ public struct PreAggregationRefresher: Sendable {
         database.dialect == .sqlserver
             ? "IF OBJECT_ID(N'\(quoted.dropFirst().dropLast())', N'U') IS NOT NULL DROP TABLE \(quoted)"
             : "DROP TABLE IF EXISTS \(quoted)"
+    }
+
+    private func createFull(_ quoted: String, from select: String) -> String {
+        let q = database.dialect.quoteIdentifier("q")
+        return database.dialect == .sqlserver
+            ? "SELECT * INTO \(quoted) FROM (\(select)) AS \(q)"
+            : "CREATE TABLE \(quoted) AS SELECT * FROM (\(select)) AS \(q)"
     }
 
     private func createEmpty(_ quoted: String, from select: String) -> String {
