@@ -165,22 +165,8 @@ struct PreAggregationTests {
 
     @Test("every reference query a rollup answers returns the raw tables' rows (DuckDB, seeded data)")
     func rollupResultsEqualRawResults() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("preagg-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let (db, folder) = try await Self.seededDatabase(days: 200)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let db = try DuckDBDatabase(configuration: .init(path: folder.appendingPathComponent("t.duckdb").path))
-        let logger = Logger(label: "test")
-        let root = QueryExecutionTests.root
-        _ = try await MigrationRunner(
-            database: db, migrations: try Migration.load(from: root.appendingPathComponent("database"), dialect: .duckdb), logger: logger
-        ).run()
-        _ = try await SampleDataGenerator(
-            options: SeedOptions(tenant: .itc, endDate: Self.asOf, days: 200, scale: 0.02)
-        ).seed(into: db)
-        let report = try await TransformRunner(
-            project: try DbtProject.load(from: root.appendingPathComponent("transform")), database: db, logger: logger
-        ).run(.init(runTests: false))
-        #expect(report.succeeded, "\(report.summary)")
         let model = try shippedQueryModel()
         let raw = QueryCompiler(model: model, dialect: .duckdb)
         let refresher = PreAggregationRefresher(model: model, database: db)
@@ -249,20 +235,8 @@ extension PreAggregationTests {
 
     @Test("original_sql: the cube's SQL built as a table, and queries read it with the same rows")
     func originalSQL() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("preagg-original-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let (db, folder) = try await Self.seededDatabase(days: 90)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let db = try DuckDBDatabase(configuration: .init(path: folder.appendingPathComponent("t.duckdb").path))
-        let logger = Logger(label: "test")
-        let root = QueryExecutionTests.root
-        _ = try await MigrationRunner(
-            database: db, migrations: try Migration.load(from: root.appendingPathComponent("database"), dialect: .duckdb), logger: logger
-        ).run()
-        _ = try await SampleDataGenerator(options: SeedOptions(tenant: .itc, endDate: Self.asOf, days: 90, scale: 0.02)).seed(into: db)
-        let report = try await TransformRunner(
-            project: try DbtProject.load(from: root.appendingPathComponent("transform")), database: db, logger: logger
-        ).run(.init(runTests: false))
-        #expect(report.succeeded, "\(report.summary)")
         let model = try Self.modelWithOriginalSQL()
         let refresher = PreAggregationRefresher(model: model, database: db)
         let source = try #require(refresher.rollups.first)
@@ -283,4 +257,27 @@ extension PreAggregationTests {
         #expect(!expected.rows.isEmpty && QueryExecutionTests.rows(actual) == QueryExecutionTests.rows(expected))
         try await db.close()
     }
+
+    /// A DuckDB file in a folder of its own with itc's sample data (small) to the as-of day,
+    /// transformed.
+    static func seededDatabase(days: Int) async throws -> (DuckDBDatabase, URL) {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("preagg-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let db = try DuckDBDatabase(configuration: .init(path: folder.appendingPathComponent("t.duckdb").path))
+        let logger = Logger(label: "test")
+        let root = QueryExecutionTests.root
+        _ = try await MigrationRunner(
+            database: db, migrations: try Migration.load(from: root.appendingPathComponent("database"), dialect: .duckdb), logger: logger
+        ).run()
+        _ = try await SampleDataGenerator(options: SeedOptions(tenant: .itc, endDate: asOf, days: days, scale: 0.02)).seed(into: db)
+        let report = try await TransformRunner(
+            project: try DbtProject.load(from: root.appendingPathComponent("transform")), database: db, logger: logger
+        ).run(.init(runTests: false))
+        guard report.succeeded else { throw PreAggregationTestError(description: "transform failed: \(report.summary)") }
+        return (db, folder)
+    }
+}
+
+struct PreAggregationTestError: Error, CustomStringConvertible {
+    var description: String
 }
