@@ -177,6 +177,8 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // What several test targets share: running programs without holding a concurrency thread.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(
             name: "WarehouseTests",
             dependencies: ["Warehouse", "CFreeTDS", .product(name: "Logging", package: "swift-log")],
@@ -184,12 +186,12 @@ let package = Package(
         ),
         .testTarget(
             name: "TransformTests",
-            dependencies: ["Transform", "Warehouse", "SampleData", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["TestSupport", "Transform", "Warehouse", "SampleData", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "ServerTests",
-            dependencies: [
+            dependencies: ["TestSupport", 
                 "Server",
                 "Warehouse",
                 "SampleData",
@@ -211,7 +213,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SemanticTests",
-            dependencies: [
+            dependencies: ["TestSupport", 
                 "Semantic", "Warehouse", "SampleData", "Transform", .product(name: "Logging", package: "swift-log"),
             ],
             // Golden SQL files are read from the source tree by path, not bundled.
@@ -253,7 +255,7 @@ let package = Package(
         ),
         .testTarget(
             name: "VisualizationTests",
-            dependencies: ["Visualization", "Semantic", "Warehouse"],
+            dependencies: ["TestSupport", "Visualization", "Semantic", "Warehouse"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,5 +1,6 @@
 import Foundation
 import Semantic
+import TestSupport
 import Testing
 import Warehouse
 
@@ -10,28 +11,19 @@ struct TSQLParseTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
-    func parse(_ arguments: [String], stdin: String? = nil) throws -> (status: Int32, output: String) {
+    func parse(_ arguments: [String], stdin: String? = nil) async throws -> (status: Int32, output: String) {
         let python = Self.root.appendingPathComponent(".venv/bin/python")
         try #require(
             FileManager.default.isExecutableFile(atPath: python.path),
             "no .venv/bin/python: run scripts/bootstrap venv (make test does)")
-        let process = Process()
-        process.executableURL = python
-        process.arguments = [Self.root.appendingPathComponent("scripts/tsql-parse.py").path] + arguments
-        let output = Pipe()
-        let input = Pipe()
-        process.standardOutput = output
-        process.standardInput = input
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let run = try await runProcess(
+            python.path, [Self.root.appendingPathComponent("scripts/tsql-parse.py").path] + arguments,
+            input: Data((stdin ?? "").utf8))
+        return (run.status, run.text)
     }
 
     @Test("every reference query compiled for SQL Server parses, its total query too")
-    func referenceQueriesParse() throws {
+    func referenceQueriesParse() async throws {
         let compiler = QueryCompiler(
             model: try DataModel.load(from: Self.root.appendingPathComponent("model")), dialect: .sqlserver)
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("convai-tsql-\(UUID().uuidString)")
@@ -51,14 +43,14 @@ struct TSQLParseTests {
             try text.write(to: file, atomically: true, encoding: .utf8)
             files.append(file.path)
         }
-        let result = try parse(files)
+        let result = try await parse(files)
         #expect(result.status == 0, "\(result.output)")
         #expect(result.output.contains("parsed \(statements) statements, 0 failed"), "\(result.output)")
     }
 
     @Test("the parser does refuse broken T-SQL (so a pass above means something)")
-    func parserRefusesBrokenSQL() throws {
-        let result = try parse(["-"], stdin: "SELECT [Orders.count FROM [orders] WHERE")
+    func parserRefusesBrokenSQL() async throws {
+        let result = try await parse(["-"], stdin: "SELECT [Orders.count FROM [orders] WHERE")
         #expect(result.status == 1)
         #expect(result.output.contains("1 failed"))
     }

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import Server
+import TestSupport
 import Testing
 import Warehouse
 
@@ -19,7 +20,11 @@ struct PostgresRecoveryTests {
 
     /// Runs scripts/pg-test-server; this test needs a server of its own to stop.
     @discardableResult
-    static func pgServer(_ arguments: [String]) throws -> String {
+    static func pgServer(_ arguments: [String]) async throws -> String {
+        try await offThread { try pgServerBlocking(arguments) }
+    }
+
+    private static func pgServerBlocking(_ arguments: [String]) throws -> String {
         let process = Process()
         process.executableURL = root.appendingPathComponent("scripts/pg-test-server")
         process.arguments = arguments
@@ -45,10 +50,10 @@ struct PostgresRecoveryTests {
 
     @Test("same Cube JSON as DuckDB; down shows in /health while DuckDB tenants answer; back without a restart")
     func recovers() async throws {
-        let started = try Self.pgServer(["start"])
+        let started = try await Self.pgServer(["start"])
         let url = try Self.exported("CONVAI_TEST_PG_URL", in: started)
         let dir = try Self.exported("CONVAI_TEST_PG_DIR", in: started)
-        defer { _ = try? Self.pgServer(["stop", dir]) }
+        defer { _ = try? Self.pgServerBlocking(["stop", dir]) }
 
         // The fixture's orders and products, loaded into PostgreSQL too.
         let setup = try PostgresDatabase(configuration: try PostgresDatabase.Configuration(url: url))
@@ -105,7 +110,7 @@ struct PostgresRecoveryTests {
                 #expect(abs(a - b) < 0.005)
             }
 
-            try Self.pgServer(["pause", dir])
+            try await Self.pgServer(["pause", dir])
             let down = try await client.call("/health", method: .get, token: nil)
             #expect(down.status == .serviceUnavailable)
             let tenants = down["tenants"] as? [[String: Any]] ?? []
@@ -118,7 +123,7 @@ struct PostgresRecoveryTests {
             #expect(failed.status == .internalServerError)
             #expect(failed.error?.isEmpty == false)
 
-            try Self.pgServer(["resume", dir])
+            try await Self.pgServer(["resume", dir])
             var healthy = false
             for _ in 0..<60 where !healthy {
                 healthy = try await client.call("/health", method: .get, token: nil).status == .ok

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Server
+import TestSupport
 import Testing
 
 /// Tokens minted by PyJWT (a real client from PyPI, not ConvAI's own code) are accepted;
@@ -11,28 +12,21 @@ struct PyJWTTokenTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
-    static func mint(secret: String, tenant: String) throws -> String {
+    static func mint(secret: String, tenant: String) async throws -> String {
         let python = root.appendingPathComponent(".venv/bin/python")
         try #require(
             FileManager.default.isExecutableFile(atPath: python.path),
             "no .venv/bin/python: run scripts/bootstrap venv (make test does)")
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("pyjwt-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: output.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: output) }
-        let process = Process()
-        process.executableURL = python
-        process.arguments = [root.appendingPathComponent("scripts/pyjwt-mint.py").path, secret, tenant, "py-user", "analyst"]
-        process.standardOutput = try FileHandle(forWritingTo: output)
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        return try String(contentsOf: output, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let run = try await runProcess(
+            python.path, [root.appendingPathComponent("scripts/pyjwt-mint.py").path, secret, tenant, "py-user", "analyst"])
+        #expect(run.status == 0, "\(run.errorText)")
+        return run.text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     @Test func hs256TokensFromPyJWTAreAcceptedAndForgedOnesRefused() async throws {
         let fixture = try await CubeAPIFixture()
-        let good = try Self.mint(secret: CubeAPIFixture.secret, tenant: "acme")
-        let forged = try Self.mint(secret: "another-secret-of-at-least-32-bytes!!", tenant: "acme")
+        let good = try await Self.mint(secret: CubeAPIFixture.secret, tenant: "acme")
+        let forged = try await Self.mint(secret: "another-secret-of-at-least-32-bytes!!", tenant: "acme")
         try await fixture.withClient { client in
             let query = #"{"query":{"measures":["Orders.count"]}}"#
             let accepted = try await client.call("/cubejs-api/v1/load", token: good, body: query)

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Server
+import TestSupport
 import Testing
 
 /// Who may call: every guarded route answers 401 without a good token (missing, expired,
@@ -151,7 +152,12 @@ struct TokenSecurityTests {
 
     // MARK: Tokens from PyJWT
 
-    static func python(_ arguments: [String]) throws -> String {
+    /// Runs scripts/pyjwt-mint.py off the concurrency threads (see ``runProcess``).
+    static func python(_ arguments: [String]) async throws -> String {
+        try await offThread { try pythonBlocking(arguments) }
+    }
+
+    private static func pythonBlocking(_ arguments: [String]) throws -> String {
         let python = PyJWTTokenTests.root.appendingPathComponent(".venv/bin/python")
         try #require(
             FileManager.default.isExecutableFile(atPath: python.path), "no .venv/bin/python: run scripts/bootstrap venv (make test does)")
@@ -176,38 +182,38 @@ struct TokenSecurityTests {
     }
 
     /// A folder with PyJWT's keys (`rsa.pem`, `ec.pem`) and their JWKS.
-    static func identityProviderKeys(generation: String = "1") throws -> URL {
+    static func identityProviderKeys(generation: String = "1") async throws -> URL {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("convai-idp-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        _ = try python(["keys", folder.path, generation])
+        _ = try await python(["keys", folder.path, generation])
         return folder
     }
 
     static func sign(
         _ alg: String, key: String, kid: String, tenant: String = "acme", role: String = "analyst", extra: [String] = []
-    ) throws -> String {
-        try python(["sign", alg, key, kid, tenant, "py-user", role] + extra)
+    ) async throws -> String {
+        try await python(["sign", alg, key, kid, tenant, "py-user", role] + extra)
     }
 
     @Test func rs256AndES256TokensFromPyJWTVerifyWithAJWKSFile() async throws {
         let fixture = try await CubeAPIFixture()
-        let keys = try Self.identityProviderKeys()
+        let keys = try await Self.identityProviderKeys()
         defer { try? FileManager.default.removeItem(at: keys) }
         let rsa = keys.appendingPathComponent("rsa.pem").path
         let ec = keys.appendingPathComponent("ec.pem").path
         let issued = ["--iss", "https://idp.example", "--aud", "convai"]
-        let rs256 = try Self.sign("RS256", key: rsa, kid: "rsa-1", extra: issued)
-        let es256 = try Self.sign("ES256", key: ec, kid: "ec-1", extra: issued)
-        let hs256 = try PyJWTTokenTests.mint(secret: CubeAPIFixture.secret, tenant: "acme")
+        let rs256 = try await Self.sign("RS256", key: rsa, kid: "rsa-1", extra: issued)
+        let es256 = try await Self.sign("ES256", key: ec, kid: "ec-1", extra: issued)
+        let hs256 = try await PyJWTTokenTests.mint(secret: CubeAPIFixture.secret, tenant: "acme")
         let refusedTokens: [(String, String)] = [
-            ("another issuer", try Self.sign("RS256", key: rsa, kid: "rsa-1", extra: ["--iss", "https://evil.example", "--aud", "convai"])),
-            ("another audience", try Self.sign("RS256", key: rsa, kid: "rsa-1", extra: ["--iss", "https://idp.example", "--aud", "other"])),
-            ("no issuer", try Self.sign("RS256", key: rsa, kid: "rsa-1")),
-            ("expired beyond the skew", try Self.sign("ES256", key: ec, kid: "ec-1", extra: issued + ["--exp-in", "-1500"])),
-            ("not valid yet", try Self.sign("ES256", key: ec, kid: "ec-1", extra: issued + ["--nbf-in", "3000"])),
-            ("EC key under the RSA kid", try Self.sign("ES256", key: ec, kid: "rsa-1", extra: issued)),
-            ("unknown kid", try Self.sign("RS256", key: rsa, kid: "rsa-9", extra: issued)),
-            ("no kid with two keys", try Self.sign("RS256", key: rsa, kid: "-", extra: issued)),
+            ("another issuer", try await Self.sign("RS256", key: rsa, kid: "rsa-1", extra: ["--iss", "https://evil.example", "--aud", "convai"])),
+            ("another audience", try await Self.sign("RS256", key: rsa, kid: "rsa-1", extra: ["--iss", "https://idp.example", "--aud", "other"])),
+            ("no issuer", try await Self.sign("RS256", key: rsa, kid: "rsa-1")),
+            ("expired beyond the skew", try await Self.sign("ES256", key: ec, kid: "ec-1", extra: issued + ["--exp-in", "-1500"])),
+            ("not valid yet", try await Self.sign("ES256", key: ec, kid: "ec-1", extra: issued + ["--nbf-in", "3000"])),
+            ("EC key under the RSA kid", try await Self.sign("ES256", key: ec, kid: "rsa-1", extra: issued)),
+            ("unknown kid", try await Self.sign("RS256", key: rsa, kid: "rsa-9", extra: issued)),
+            ("no kid with two keys", try await Self.sign("RS256", key: rsa, kid: "-", extra: issued)),
             // The classic confusion: HS256 "signed" with the provider's public keys as the secret
             // (PyJWT refuses to do it, so ConvAI's own minting does).
             (
@@ -218,7 +224,7 @@ struct TokenSecurityTests {
                         issuer: "https://idp.example", audience: "convai"))
             ),
         ]
-        let skewed = try Self.sign("RS256", key: rsa, kid: "rsa-1", extra: issued + ["--exp-in", "-20"])
+        let skewed = try await Self.sign("RS256", key: rsa, kid: "rsa-1", extra: issued + ["--exp-in", "-20"])
         let query = #"{"query":{"measures":["Orders.count"]}}"#
         try await fixture.withClient(configure: { configuration in
             // A wide skew: the tokens are signed by a dozen Python runs before they are used,
@@ -246,7 +252,7 @@ struct TokenSecurityTests {
 
     @Test func aKeyWithoutAlgIsPinnedToItsTypesAlgorithmSoNoHeaderCanRepurposeIt() async throws {
         let fixture = try await CubeAPIFixture()
-        let keys = try Self.identityProviderKeys()
+        let keys = try await Self.identityProviderKeys()
         defer { try? FileManager.default.removeItem(at: keys) }
         // As some identity providers publish it: no "alg" on the keys.
         let published = keys.appendingPathComponent("jwks.json")
@@ -256,8 +262,8 @@ struct TokenSecurityTests {
         let rsa = keys.appendingPathComponent("rsa.pem").path
         // A valid RS512 signature by the right key: the first token naming RS512 must not make
         // the key an RS512 key for everyone after.
-        let rs512 = try Self.sign("RS512", key: rsa, kid: "rsa-1")
-        let rs256 = try Self.sign("RS256", key: rsa, kid: "rsa-1")
+        let rs512 = try await Self.sign("RS512", key: rsa, kid: "rsa-1")
+        let rs256 = try await Self.sign("RS256", key: rsa, kid: "rsa-1")
         let query = #"{"query":{"measures":["Orders.count"]}}"#
         try await fixture.withClient(configure: { configuration in
             configuration.auth = .init(jwksFile: published.path)
@@ -277,10 +283,10 @@ struct TokenSecurityTests {
 
     @Test func identityProviderOnlyServersRefuseHS256TokensAndCannotMint() async throws {
         let fixture = try await CubeAPIFixture()
-        let keys = try Self.identityProviderKeys()
+        let keys = try await Self.identityProviderKeys()
         defer { try? FileManager.default.removeItem(at: keys) }
-        let hs256 = try PyJWTTokenTests.mint(secret: CubeAPIFixture.secret, tenant: "acme")
-        let rs256 = try Self.sign("RS256", key: keys.appendingPathComponent("rsa.pem").path, kid: "rsa-1")
+        let hs256 = try await PyJWTTokenTests.mint(secret: CubeAPIFixture.secret, tenant: "acme")
+        let rs256 = try await Self.sign("RS256", key: keys.appendingPathComponent("rsa.pem").path, kid: "rsa-1")
         let query = #"{"query":{"measures":["Orders.count"]}}"#
         try await fixture.withClient(configure: { configuration in
             configuration.auth = .init(jwksFile: keys.appendingPathComponent("jwks.json").path)
@@ -302,16 +308,17 @@ struct TokenSecurityTests {
 
     @Test func aJWKSURLIsFetchedCachedAndRefetchedForANewKey() async throws {
         let fixture = try await CubeAPIFixture()
-        let keys = try Self.identityProviderKeys()
-        let rotated = try Self.identityProviderKeys(generation: "2")
+        let keys = try await Self.identityProviderKeys()
+        let rotated = try await Self.identityProviderKeys(generation: "2")
         defer {
             try? FileManager.default.removeItem(at: keys)
             try? FileManager.default.removeItem(at: rotated)
         }
-        let server = try StaticFileServer(folder: keys)
+        // Started off the concurrency threads: it polls for up to 10 s until Python listens.
+        let server = try await offThread { try StaticFileServer(folder: keys) }
         defer { server.stop() }
-        let first = try Self.sign("RS256", key: keys.appendingPathComponent("rsa.pem").path, kid: "rsa-1")
-        let afterRotation = try Self.sign("ES256", key: rotated.appendingPathComponent("ec.pem").path, kid: "ec-2")
+        let first = try await Self.sign("RS256", key: keys.appendingPathComponent("rsa.pem").path, kid: "rsa-1")
+        let afterRotation = try await Self.sign("ES256", key: rotated.appendingPathComponent("ec.pem").path, kid: "ec-2")
         let query = #"{"query":{"measures":["Orders.count"]}}"#
         try await fixture.withClient(configure: { configuration in
             configuration.auth = .init(jwtSecret: CubeAPIFixture.secret, jwksURL: "http://127.0.0.1:\(server.port)/jwks.json")

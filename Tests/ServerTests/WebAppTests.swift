@@ -193,7 +193,7 @@ import Warehouse
 
     @Test func developmentSignInNeedsASecretToMintWith() async throws {
         let fixture = try await CubeAPIFixture()
-        let keys = try TokenSecurityTests.identityProviderKeys()
+        let keys = try await TokenSecurityTests.identityProviderKeys()
         defer { try? FileManager.default.removeItem(at: keys) }
         var configuration = fixture.configuration
         configuration.auth = .init(jwksFile: keys.appendingPathComponent("jwks.json").path, developmentSignIn: true)

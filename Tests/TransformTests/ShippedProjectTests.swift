@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import SampleData
+import TestSupport
 import Testing
 import Transform
 import Warehouse
@@ -54,21 +55,16 @@ struct ShippedProjectTests {
             ).run()
             #expect(report.succeeded, "\(report.summary)")
 
-            let process = Process()
-            process.executableURL = dbt
-            process.arguments = [
-                "build", "--project-dir", Self.project.path, "--profiles-dir", Self.project.path, "--target", "duckdb",
-                "--target-path", folder.appendingPathComponent("target").path, "--log-path", folder.appendingPathComponent("logs").path,
-            ]
-            process.environment = ProcessInfo.processInfo.environment.merging(
-                ["DBT_DUCKDB_PATH": theirsPath, "DO_NOT_TRACK": "1"]) { _, new in new }
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = output
-            try process.run()
-            let log = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0, "dbt build failed:\n\(log.suffix(3000))")
+            let run = try await runProcess(
+                dbt.path,
+                [
+                    "build", "--project-dir", Self.project.path, "--profiles-dir", Self.project.path, "--target", "duckdb",
+                    "--target-path", folder.appendingPathComponent("target").path, "--log-path",
+                    folder.appendingPathComponent("logs").path,
+                ],
+                environment: ProcessInfo.processInfo.environment.merging(["DBT_DUCKDB_PATH": theirsPath, "DO_NOT_TRACK": "1"]) { _, new in new })
+            let log = run.text + run.errorText
+            #expect(run.status == 0, "dbt build failed:\n\(log.suffix(3000))")
             #expect(log.contains("ERROR=0"), "\(log.suffix(2000))")
 
             try await ours.execute("ATTACH '\(theirsPath)' AS dbt (READ_ONLY)")

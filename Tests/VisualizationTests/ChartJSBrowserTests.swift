@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The golden configurations drawn by Debian's Chart.js 3.9.1 (libjs-chart.js) in headless
@@ -20,8 +21,8 @@ struct ChartJSBrowserTests {
         var error: String?
     }
 
-    @Test func everyGoldenConfigurationIsDrawnAsMeant() throws {
-        let drawn = try draw([Golden.line, Golden.bar, Golden.horizontalBar, Golden.doughnut, Golden.groupedBar, Golden.dualAxis])
+    @Test func everyGoldenConfigurationIsDrawnAsMeant() async throws {
+        let drawn = try await Self.draw([Golden.line, Golden.bar, Golden.horizontalBar, Golden.doughnut, Golden.groupedBar, Golden.dualAxis])
         #expect(
             drawn == [
                 Drawn(type: "line", datasets: ["line@y"], scales: ["x:bottom", "y:left"], indexAxis: "x"),
@@ -34,8 +35,13 @@ struct ChartJSBrowserTests {
             ])
     }
 
-    /// Draws `configurations` on one page and reads back, per chart, what Chart.js built.
-    private func draw(_ configurations: [String]) throws -> [Drawn] {
+    /// Draws `configurations` on one page and reads back, per chart, what Chart.js built;
+    /// Chromium runs off the concurrency threads (see ``runProcess``).
+    private static func draw(_ configurations: [String]) async throws -> [Drawn] {
+        try await offThread { try drawBlocking(configurations) }
+    }
+
+    private static func drawBlocking(_ configurations: [String]) throws -> [Drawn] {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("convai-chartjs-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
