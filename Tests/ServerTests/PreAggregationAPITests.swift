@@ -132,7 +132,7 @@ struct PreAggregationAPITests {
         let (tenant, folder) = try await Self.tenant()
         defer { try? FileManager.default.removeItem(at: folder) }
         let admin = try await SampleTenants.token("itc", user: "admin-1", role: "admin")
-        try await Self.withApp(Self.configuration(tenant, folder: folder), refreshes: true, mode: .live) { client, _ in
+        try await Self.withApp(Self.configuration(tenant, folder: folder), refreshes: true, mode: .live) { client, router in
             var used: [String] = []
             for _ in 0..<120 where used.isEmpty {
                 let response = try await client.call("/cubejs-api/v1/load", token: admin, body: Self.monthlyByBrand)
@@ -141,6 +141,26 @@ struct PreAggregationAPITests {
                 if used.isEmpty { try await Task.sleep(for: .milliseconds(250)) }
             }
             #expect(used == ["Transactions.monthly_by_brand_and_city"], "the rollups were not built within 30 s")
+
+            // New data and a transform run: the rollups are rebuilt without waiting for the hour.
+            let before = try await client.call("/cubejs-api/v1/load", token: admin, body: Self.monthlyByBrand)
+            let database = try await router.database(for: "itc")
+            try await database.execute(
+                "INSERT INTO fact_sales_transactions SELECT * REPLACE (transaction_id + 100000000 AS transaction_id) FROM fact_sales_transactions WHERE transaction_date BETWEEN DATE '2025-03-01' AND DATE '2025-03-31'")
+            try await database.execute(
+                "INSERT INTO etl_transform_runs (finished_at, models_built) VALUES (?, 0)",
+                [.timestamp(SQLTimestamp(microsecondsSinceEpoch: Int64(Date().timeIntervalSince1970 * 1_000_000)))])
+            var after = before
+            for _ in 0..<160 where after["lastRefreshTime"] as? String == before["lastRefreshTime"] as? String {
+                try await Task.sleep(for: .milliseconds(250))
+                after = try await client.call("/cubejs-api/v1/load", token: admin, body: Self.monthlyByBrand)
+            }
+            #expect(after["lastRefreshTime"] as? String != before["lastRefreshTime"] as? String, "no refresh within 40 s of a transform")
+            let raw = try await database.query(
+                "SELECT SUM(net_amount) FROM fact_sales_transactions WHERE transaction_date BETWEEN DATE '2025-03-01' AND DATE '2025-03-31'")
+            let march = after.data.filter { ($0["Transactions.transactionDate.month"] as? String)?.hasPrefix("2025-03") == true }
+                .compactMap { Double($0["Transactions.netSales"] as? String ?? "") }.reduce(0, +)
+            #expect(abs(march - (raw.scalar?.doubleValue ?? -1)) < 0.01, "March from the rebuilt rollup: \(march)")
         }
     }
 

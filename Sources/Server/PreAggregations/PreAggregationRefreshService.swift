@@ -5,9 +5,10 @@ import ServiceLifecycle
 import Warehouse
 
 /// Keeps every tenant's rollups fresh while the server runs: each rollup is refreshed
-/// (incrementally) when its refresh key's `every` has passed since its last build, and the
-/// registry learns the new refresh time, which also retires the cached results read from
-/// the old one. A tenant whose refresh fails keeps its last build and is tried again later.
+/// (incrementally) when its refresh key's `every` has passed since its last build, or when a
+/// transform finished since (`etl_transform_runs`: new data should not wait for the hour),
+/// and the registry learns the new refresh time, which also retires the cached results read
+/// from the old one. A tenant whose refresh fails keeps its last build and is tried again later.
 struct PreAggregationRefreshService: Service {
     let tenants: TenantRouter
     let semantic: SemanticCatalog
@@ -36,9 +37,14 @@ struct PreAggregationRefreshService: Service {
             guard !refresher.rollups.isEmpty else { return }
             let before = Dictionary(try await refresher.builtRollups().map { ($0.rollup.id, $0.refreshedAt) }, uniquingKeysWith: { $1 })
             let now = Date()
+            let transformed = await lastTransform(in: refresher.database)
             var refreshed = false
             for rollup in refresher.rollups {
-                if let last = before[rollup.id], now.timeIntervalSince(last) < Double(rollup.refreshKey.everySeconds) { continue }
+                if let last = before[rollup.id], now.timeIntervalSince(last) < Double(rollup.refreshKey.everySeconds),
+                    transformed.map({ $0 <= last }) ?? true
+                {
+                    continue
+                }
                 let started = ContinuousClock.now
                 let report = try await refresher.refresh(rollup)
                 refreshed = true
@@ -59,5 +65,13 @@ struct PreAggregationRefreshService: Service {
         } catch {
             logger.warning("rollup refresh failed; the last build stays in use", metadata: ["tenant": "\(tenant)", "error": "\(error)"])
         }
+    }
+
+    /// When the last transform finished (UTC), if the database records transforms.
+    private func lastTransform(in database: any Database) async -> Date? {
+        guard let result = try? await database.query("SELECT max(finished_at) FROM etl_transform_runs", []),
+            case .timestamp(let finished)? = result.scalar
+        else { return nil }
+        return Date(timeIntervalSince1970: Double(finished.microsecondsSinceEpoch) / 1_000_000)
     }
 }
