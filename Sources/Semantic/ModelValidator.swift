@@ -257,6 +257,14 @@ struct ModelValidator {
                 guard preAggregation.granularity != nil else { throw fail("time_dimension needs a granularity") }
                 // Partitions are found from the cube's own table.
                 guard owner.name == cube.name else { throw fail("time_dimension '\(name)' must be a dimension of \(cube.name)") }
+                // A partition must hold whole rollup periods: a week crossing a month boundary,
+                // or a year row written by every month, would be deleted by one partition and
+                // duplicated by another.
+                if let partition = preAggregation.partitionGranularity, let granularity = preAggregation.granularity,
+                    !RollupMatcher.derivable(partition, from: granularity)
+                {
+                    throw fail("partition_granularity \(partition.rawValue) does not hold whole \(granularity.rawValue)s")
+                }
             } else if preAggregation.granularity != nil || preAggregation.partitionGranularity != nil {
                 throw fail("granularity and partition_granularity need a time_dimension")
             }

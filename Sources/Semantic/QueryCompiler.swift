@@ -89,7 +89,9 @@ public struct QueryCompiler: Sendable {
         // Compiled against the raw tables first: the same checks and errors, and the
         // columns' types as the model declares them.
         var fromRollup = QueryBuilder(model: reading, dialect: dialect, query: restricted, today: asOf, maximumRows: maximumRows)
-        var result = try fromRollup.build()
+        // A gap in the reading model (a number measure naming a raw column) must not fail a
+        // query the raw tables answer.
+        guard var result = try? fromRollup.build() else { return compiled }
         result.columns = compiled.columns
         result.usedPreAggregation = rollup.id
         return result
@@ -97,10 +99,13 @@ public struct QueryCompiler: Sendable {
 
     /// The SELECT that fills `rollup`'s table: its measures by its dimensions and time
     /// dimension at its granularity, every row, unordered, column aliases as the members'
-    /// (`Cube.member`, `Cube.time.day`), optionally only one partition's days. Never
+    /// (`Cube.member`, `Cube.time.day`), optionally only one partition's days (or, `undated`,
+    /// only the rows without a time). Never
     /// restricted: a rollup holds the whole tenant, and each query read from it gets its
     /// caller's territory filter.
-    public func materialization(of rollup: PreAggregation, partition: (from: SQLDate, to: SQLDate)? = nil) throws -> CompiledQuery {
+    public func materialization(
+        of rollup: PreAggregation, partition: (from: SQLDate, to: SQLDate)? = nil, undated: Bool = false
+    ) throws -> CompiledQuery {
         var query = CubeQuery(measures: rollup.measures, dimensions: rollup.dimensions)
         if let time = rollup.timeDimension {
             query.timeDimensions = [
@@ -108,6 +113,8 @@ public struct QueryCompiler: Sendable {
                     dimension: time, granularity: rollup.granularity,
                     dateRange: partition.map { .absolute($0.from.description, $0.to.description) })
             ]
+            // The rows no partition holds.
+            if undated { query.filters = [.member(time, .notSet, [])] }
         }
         var builder = QueryBuilder(model: model, dialect: dialect, query: query, today: partition?.to ?? SQLDate(daysSinceEpoch: 0))
         builder.materializes = true

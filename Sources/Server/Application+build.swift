@@ -4,6 +4,7 @@ public import Logging
 public import Conversation
 public import Observability
 public import Warehouse
+import Foundation
 import NIOCore
 import ServiceLifecycle
 
@@ -43,6 +44,16 @@ public func buildApplication(
         throw WarehouseError(
             .invalidConfiguration,
             "auth.development_sign_in is on, but only the identity provider's keys are configured: development sign-in mints HS256 tokens and needs auth.jwt_secret or CONVAI_JWT_SECRET")
+    }
+    // Development sign-in mints any tenant's admin token for whoever asks: only where the
+    // asker is on this machine, unless the operator says otherwise in the environment.
+    let loopbackHosts: Set<String> = ["127.0.0.1", "localhost", "::1"]
+    if configuration.auth.developmentSignIn, !loopbackHosts.contains(configuration.server.host),
+        ProcessInfo.processInfo.environment["CONVAI_ALLOW_DEVELOPMENT_SIGN_IN"] != "1"
+    {
+        throw WarehouseError(
+            .invalidConfiguration,
+            "auth.development_sign_in is on and the server listens on \(configuration.server.host): anyone who can reach it could sign in as any tenant's admin; serve on 127.0.0.1, turn development sign-in off, or set CONVAI_ALLOW_DEVELOPMENT_SIGN_IN=1")
     }
     if configuration.auth.developmentSignIn {
         logger.warning("auth.development_sign_in is on: anyone who can reach the server may sign in as anyone; never in production")

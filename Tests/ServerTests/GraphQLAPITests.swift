@@ -517,6 +517,22 @@ struct GraphQLAPITests {
             #expect(Self.errors(empty) == ["Must provide query string."])
             let garbage = try await client.call("/cubejs-api/graphql", token: token, body: "not json")
             #expect(garbage.status == .badRequest)
+
+            // Fragments spreading each other twice over are walked once each, not 2^30 times.
+            var bomb = "{ cube { transactions { ...F1 } } }\n"
+            for level in 1..<30 { bomb += "fragment F\(level) on TransactionsMembers { ...F\(level + 1) ...F\(level + 1) }\n" }
+            bomb += "fragment F30 on TransactionsMembers { count }\n"
+            let started = ContinuousClock.now
+            let expanded = try await Self.graphQL(client, token: token, bomb)
+            #expect(expanded.status == .ok && Self.cubeRows(expanded).count == 1, "\(expanded.text.prefix(300))")
+            #expect(ContinuousClock.now - started < .seconds(30), "a fragment bomb took \(ContinuousClock.now - started)")
+            // Each cube field is a database query: at most ten per request.
+            let aliases = (1...11).map { "a\($0): cube { transactions { count } }" }.joined(separator: " ")
+            let many = try await Self.graphQL(client, token: token, "{ \(aliases) }")
+            #expect(Self.errors(many).contains { $0.contains("at most 10 times") }, "\(many.text.prefix(300))")
+            let ten = (1...10).map { "a\($0): cube { transactions { count } }" }.joined(separator: " ")
+            let allowed = try await Self.graphQL(client, token: token, "{ \(ten) }")
+            #expect(allowed.status == .ok && Self.errors(allowed).isEmpty, "\(allowed.text.prefix(300))")
         }
     }
 

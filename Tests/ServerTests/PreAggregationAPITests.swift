@@ -220,9 +220,16 @@ struct PreAggregationAPITests {
         }
         #expect(runs.value == 1)
         #expect(hits.filter { !$0 }.count == 1)
+        // The same SQL and binds for another territory is another result (the SQL of a bounded
+        // caller carries its territory as a bind, but the key does not rely on it).
+        _ = try await cache.result(for: .init(tenant: "t", securityContext: "City Mumbai", sql: "SELECT 1", binds: [.int(1)], totalSQL: nil, refreshKey: nil)) {
+            runs.add(1)
+            return result
+        }
+        #expect(runs.value == 2)
         // Another refresh of the rollup read is another result.
         _ = try await cache.result(for: key("SELECT 1", refresh: Date())) { runs.add(1); return result }
-        #expect(runs.value == 2)
+        #expect(runs.value == 3)
         // A failure is not remembered.
         struct Boom: Error {}
         await #expect(throws: Boom.self) { _ = try await cache.result(for: key("SELECT 2")) { throw Boom() } }

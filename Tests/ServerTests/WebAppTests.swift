@@ -191,6 +191,21 @@ import Warehouse
         }
     }
 
+    @Test func developmentSignInServesOnlyThisMachine() async throws {
+        let fixture = try await CubeAPIFixture()
+        var configuration = fixture.configuration
+        configuration.auth.developmentSignIn = true
+        configuration.server.host = "0.0.0.0"
+        let tenants = TenantRouter(tenants: configuration.tenants, logger: Logger(label: "test"))
+        do {
+            _ = try await buildApplication(configuration: configuration, tenants: tenants, logger: Logger(label: "test"))
+            Issue.record("the server started with development sign-in on every interface")
+        } catch {
+            #expect("\(error)".contains("development_sign_in is on and the server listens on 0.0.0.0"), "\(error)")
+        }
+        await tenants.closeAll()
+    }
+
     @Test func developmentSignInNeedsASecretToMintWith() async throws {
         let fixture = try await CubeAPIFixture()
         let keys = try await TokenSecurityTests.identityProviderKeys()

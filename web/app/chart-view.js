@@ -55,7 +55,7 @@ function csvField(value) {
   if (value === null || value === undefined) return '';
   let text = String(value);
   // A cell starting with = + - @ is a formula to a spreadsheet; numbers are left alone.
-  if (typeof value === 'string' && /^[=+\-@]/.test(text) && !isNumeric(text)) text = `'${text}`;
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text) && !isNumeric(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

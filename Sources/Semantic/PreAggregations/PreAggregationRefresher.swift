@@ -100,7 +100,18 @@ public struct PreAggregationRefresher: Sendable {
             rebuilt.append(partition)
             progress("\(rollup.id): partition \(rollup.timeDimension == nil ? "all" : partition.description) built in \(Int((ContinuousClock.now - started) / .milliseconds(1))) ms (\(rebuilt.count + kept)/\(partitions.count))")
         }
-        return try await finish(rollup, rebuilt: rebuilt, kept: kept, definition: definition, record: nil)
+        if let time = rollup.timeDimension {
+            // Rows without a time fall in no partition; they are kept apart, rebuilt each time.
+            let column = dialect.quoteIdentifier(RollupMatcher.column(time, granularity: rollup.granularity))
+            let undated = try compiler.materialization(of: rollup, undated: true)
+            try await database.transaction([
+                Statement("DELETE FROM \(table) WHERE \(column) IS NULL"),
+                Statement("INSERT INTO \(table) SELECT * FROM (\(undated.sql)) AS \(dialect.quoteIdentifier("q"))", undated.binds),
+            ])
+        }
+        // The mark of a complete build: until it is written, a table rebuilt from scratch is
+        // missing partitions and no query may read it.
+        return try await finish(rollup, rebuilt: rebuilt, kept: kept, definition: definition, record: Self.wholeTable)
     }
 
     /// The cube's SQL as a table, replaced whole in one transaction.
@@ -132,13 +143,14 @@ public struct PreAggregationRefresher: Sendable {
     public func builtRollups() async throws -> [(rollup: PreAggregation, refreshedAt: Date)] {
         guard !rollups.isEmpty, try await stateTableExists() else { return [] }
         let q = database.dialect.quoteIdentifier
-        let state = try await database.query("SELECT preaggregation, definition, built_at_ms FROM \(q(Self.stateTable))")
+        let state = try await database.query("SELECT preaggregation, definition, built_at_ms, partition_start FROM \(q(Self.stateTable))")
         var result: [(PreAggregation, Date)] = []
         for rollup in rollups {
             let definition = Self.fingerprint(
                 rollup.kind == .originalSQL ? try compiler.originalSQL(of: rollup) : try compiler.materialization(of: rollup).sql)
             let rows = state.rows.filter { $0[0].stringValue == rollup.id }
-            guard !rows.isEmpty, rows.allSatisfy({ $0[1].stringValue == definition }) else { continue }
+            guard rows.contains(where: { $0[3].dateValue == Self.wholeTable.from }), rows.allSatisfy({ $0[1].stringValue == definition })
+            else { continue }
             let latest = rows.compactMap { $0[2].intValue }.max() ?? 0
             result.append((rollup, Date(timeIntervalSince1970: Double(latest) / 1000)))
         }
@@ -220,7 +232,8 @@ public struct PreAggregationRefresher: Sendable {
             : "CREATE TABLE \(quoted) AS SELECT * FROM (\(select)) AS \(q) WHERE 1 = 0"
     }
 
-    /// The record of a rollup built as one piece (no time dimension, or no rows yet).
+    /// The record of a rollup built as one piece (no time dimension, or no rows yet), and of
+    /// a partitioned rollup's complete build.
     static let wholeTable = Partition(from: SQLDate(daysSinceEpoch: 0), to: SQLDate(daysSinceEpoch: 0))
 
     static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }

@@ -266,13 +266,27 @@ struct CubeAPIController: Sendable {
             let key = CompiledQueryKey(
                 tenant: caller.claims.tenant, securityContext: caller.restriction.map { "\($0.territory)" } ?? "", query: query,
                 today: today, rollups: built.refreshedAt)
-            let compiled = try compiledQueries.value(key) { try compiler.compile(query, asOf: today) }
+            // A query with thousands of filter values would hold megabytes as a memo key.
+            let compiled =
+                Self.filterValueBytes(query.filters) <= 4096
+                ? try compiledQueries.value(key) { try compiler.compile(query, asOf: today) }
+                : try compiler.compile(query, asOf: today)
             caller.notes.addCompile(since: started)
             return Prepared(
                 query: query, compiled: compiled, shapes: CubeQueryShapes(query: query, members: caller.model.members, today: today),
                 rollupRefreshedAt: compiled.usedPreAggregation.flatMap { built.refreshedAt[$0] })
         }
         return (prepared, database)
+    }
+
+    /// The bytes of every filter value in `filters`.
+    static func filterValueBytes(_ filters: [CubeQuery.Filter]) -> Int {
+        filters.reduce(0) { total, filter in
+            switch filter {
+            case .member(let member, _, let values): total + member.utf8.count + values.reduce(0) { $0 + $1.utf8.count }
+            case .and(let items), .or(let items): total + filterValueBytes(items)
+            }
+        }
     }
 
     /// One query's rows, with its total when asked for, when the data was read and from
@@ -321,6 +335,10 @@ struct CubeAPIController: Sendable {
         for item in prepared {
             let executed = try await execute(item, on: database, for: caller)
             guard let cacheKey = executed.cacheKey else {
+                results.append(try loadResult(item, executed, dialect: database.dialect))
+                continue
+            }
+            guard Self.filterValueBytes(item.query.filters) <= 4096 else {
                 results.append(try loadResult(item, executed, dialect: database.dialect))
                 continue
             }

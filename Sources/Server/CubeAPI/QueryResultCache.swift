@@ -99,7 +99,12 @@ final class QueryResultCache: Sendable {
     }
 
     private func store(_ result: Result, for key: Key) {
+        // The key counts too: a long IN list is in its SQL and its binds.
         let bytes = Self.estimatedBytes(result.rows) + key.sql.utf8.count
+            + key.binds.reduce(0) { total, value in
+                if case .string(let text) = value { return total + 16 + text.utf8.count }
+                return total + 16
+            }
         state.withLock { state in
             state.inFlight[key] = nil
             // A result larger than a quarter of the budget would push out everything else.

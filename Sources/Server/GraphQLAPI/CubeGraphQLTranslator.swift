@@ -107,22 +107,37 @@ struct CubeGraphQLTranslator {
         return try fields(in: selectionSet)
     }
 
+    /// The most fields one selection may expand to (through fragments); a query past it is
+    /// refused rather than walked.
+    static let maximumFields = 1_000
+
     private func fields(in selectionSet: SelectionSet) throws -> [Field] {
+        var visited: Set<String> = []
         var result: [Field] = []
+        try collect(selectionSet, visited: &visited, into: &result)
+        return result
+    }
+
+    /// As graphql-js's collectFields: each fragment is expanded once per selection set, so
+    /// fragments spreading each other twice over cannot grow the work exponentially.
+    private func collect(_ selectionSet: SelectionSet, visited: inout Set<String>, into result: inout [Field]) throws {
         for selection in selectionSet.selections {
             switch selection {
             case let field as Field:
                 if try isIncluded(field.directives), !field.name.value.hasPrefix("__") { result.append(field) }
             case let inline as InlineFragment:
-                if try isIncluded(inline.directives) { result += try fields(in: inline.selectionSet) }
+                if try isIncluded(inline.directives) { try collect(inline.selectionSet, visited: &visited, into: &result) }
             case let spread as FragmentSpread:
-                if try isIncluded(spread.directives), let fragment = fragments[spread.name.value] {
-                    result += try fields(in: fragment.selectionSet)
-                }
+                guard try isIncluded(spread.directives), visited.insert(spread.name.value).inserted,
+                    let fragment = fragments[spread.name.value]
+                else { continue }
+                try collect(fragment.selectionSet, visited: &visited, into: &result)
             default: continue
             }
+            if result.count > Self.maximumFields {
+                throw CubeAPIError.badRequest("the query selects more than \(Self.maximumFields) fields")
+            }
         }
-        return result
     }
 
     private func isIncluded(_ directives: [Directive]) throws -> Bool {

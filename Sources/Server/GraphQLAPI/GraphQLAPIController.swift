@@ -84,8 +84,15 @@ struct GraphQLAPIController: Sendable {
     }
 
     /// Answers the `cube` field for the request in `context` (a ``RequestScope``).
+    /// The most `cube` fields (aliases) one request may run: each is a database query, and
+    /// the rate limiter counts the request once.
+    static let maximumCubeFields = 10
+
     private static let resolveCube: GraphQLFieldResolve = { _, arguments, context, info in
         guard let scope = context as? RequestScope else { throw GraphQLError(message: "Internal error: no request scope") }
+        guard scope.admitCubeField() else {
+            throw GraphQLError(message: "a request may select cube at most \(maximumCubeFields) times")
+        }
         return try await scope.rows(arguments: arguments, info: info)
     }
 
@@ -97,6 +104,15 @@ struct GraphQLAPIController: Sendable {
         let logger: Logger
         let path: String
         private let refusal = Mutex<HTTPResponse.Status?>(nil)
+        private let cubeFields = Mutex(0)
+
+        /// Counts one more `cube` field; false past the maximum.
+        func admitCubeField() -> Bool {
+            cubeFields.withLock { count in
+                count += 1
+                return count <= GraphQLAPIController.maximumCubeFields
+            }
+        }
 
         init(cubeAPI: CubeAPIController, caller: CubeAPIController.Caller, schema: CubeGraphQLSchema, logger: Logger, path: String) {
             self.cubeAPI = cubeAPI

@@ -69,9 +69,13 @@ struct PreAggregationRefreshService: Service {
 
     /// When the last transform finished (UTC), if the database records transforms.
     private func lastTransform(in database: any Database) async -> Date? {
-        guard let result = try? await database.query("SELECT max(finished_at) FROM etl_transform_runs", []),
-            case .timestamp(let finished)? = result.scalar
-        else { return nil }
-        return Date(timeIntervalSince1970: Double(finished.microsecondsSinceEpoch) / 1_000_000)
+        guard let result = try? await database.query("SELECT max(finished_at) FROM etl_transform_runs", []) else { return nil }
+        switch result.scalar {
+        case .timestamp(let finished)?: return Date(timeIntervalSince1970: Double(finished.microsecondsSinceEpoch) / 1_000_000)
+        // SQLite keeps timestamps as text.
+        case .string(let text)?:
+            return SQLTimestamp(iso: text).map { Date(timeIntervalSince1970: Double($0.microsecondsSinceEpoch) / 1_000_000) }
+        default: return nil
+        }
     }
 }
