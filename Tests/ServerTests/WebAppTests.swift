@@ -196,12 +196,17 @@ import Warehouse
         var configuration = fixture.configuration
         configuration.auth.developmentSignIn = true
         configuration.server.host = "0.0.0.0"
+        try await Self.expectRefusedStart(configuration, "development_sign_in is on and the server listens on 0.0.0.0")
+    }
+
+    /// Expects `buildApplication` to refuse `configuration` with an error containing `message`.
+    static func expectRefusedStart(_ configuration: ConvAIConfiguration, _ message: String, sourceLocation: SourceLocation = #_sourceLocation) async throws {
         let tenants = TenantRouter(tenants: configuration.tenants, logger: Logger(label: "test"))
         do {
             _ = try await buildApplication(configuration: configuration, tenants: tenants, logger: Logger(label: "test"))
-            Issue.record("the server started with development sign-in on every interface")
+            Issue.record("the server started; expected: \(message)", sourceLocation: sourceLocation)
         } catch {
-            #expect("\(error)".contains("development_sign_in is on and the server listens on 0.0.0.0"), "\(error)")
+            #expect("\(error)".contains(message), "\(error)", sourceLocation: sourceLocation)
         }
         await tenants.closeAll()
     }
@@ -212,13 +217,6 @@ import Warehouse
         defer { try? FileManager.default.removeItem(at: keys) }
         var configuration = fixture.configuration
         configuration.auth = .init(jwksFile: keys.appendingPathComponent("jwks.json").path, developmentSignIn: true)
-        let tenants = TenantRouter(tenants: configuration.tenants, logger: Logger(label: "test"))
-        do {
-            _ = try await buildApplication(configuration: configuration, tenants: tenants, logger: Logger(label: "test"))
-            Issue.record("the server started with development sign-in and nothing to mint tokens with")
-        } catch {
-            #expect("\(error)".contains("development_sign_in"), "\(error)")
-        }
-        await tenants.closeAll()
+        try await Self.expectRefusedStart(configuration, "development sign-in mints HS256 tokens")
     }
 }
