@@ -13,10 +13,8 @@ enum JSONValue: Sendable, Equatable {
     case string(String)
     case array([JSONValue])
     case object([(String, JSONValue)])
-    /// JSON already written (a cached rendering), copied as it is.
+    /// JSON already written (a cached rendering, an `Encodable`'s encoding), copied as it is.
     case fragment([UInt8])
-    /// A JSON document already written (an `Encodable`'s encoding), inserted as it is.
-    case written(String)
 
     static func == (lhs: JSONValue, rhs: JSONValue) -> Bool { lhs.serialized() == rhs.serialized() }
 
@@ -38,7 +36,7 @@ enum JSONValue: Sendable, Equatable {
         switch self {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let value): out.append(contentsOf: (value ? "true" : "false").utf8)
-        case .number(let text), .written(let text): out.append(contentsOf: text.utf8)
+        case .number(let text): out.append(contentsOf: text.utf8)
         case .fragment(let bytes): out.append(contentsOf: bytes)
         case .string(let text): Self.writeString(text, into: &out)
         case .array(let items):
@@ -102,6 +100,6 @@ extension JSONValue {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         guard let data = try? encoder.encode(value) else { return .null }
-        return .written(String(decoding: data, as: UTF8.self))
+        return .fragment(Array(data))
     }
 }

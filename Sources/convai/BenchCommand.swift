@@ -71,3 +71,22 @@ struct IngestBenchCommand: AsyncParsableCommand {
 func progress(_ message: String, command: String = "bench") {
     FileHandle.standardError.write(Data("[\(command)] \(message)\n".utf8))
 }
+
+/// The median of `runs` timed runs of `body` after one warm-up, and the last run's result.
+func medianTime<T>(runs: Int, _ body: () async throws -> T) async throws -> (Duration, T) {
+    var result = try await body()
+    var samples: [Duration] = []
+    for _ in 0..<runs {
+        let started = ContinuousClock.now
+        result = try await body()
+        samples.append(ContinuousClock.now - started)
+    }
+    return (samples.sorted()[samples.count / 2], result)
+}
+
+/// Milliseconds with `places` decimals, right-aligned for the benchmarks' tables.
+func milliseconds(_ duration: Duration, places: Int = 1) -> String {
+    let value = Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+    return String(format: "%\(places + 7).\(places)f ms", value)
+}
+

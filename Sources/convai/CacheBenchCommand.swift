@@ -217,19 +217,10 @@ struct CacheBenchCommand: AsyncParsableCommand {
     }
 
     private func time<T>(_ body: () async throws -> T) async throws -> (Duration, T) {
-        var result = try await body()
-        var samples: [Duration] = []
-        for _ in 0..<repeat_ {
-            let started = ContinuousClock.now
-            result = try await body()
-            samples.append(ContinuousClock.now - started)
-        }
-        return (samples.sorted()[samples.count / 2], result)
+        try await medianTime(runs: repeat_, body)
     }
 
-    private func ms(_ duration: Duration) -> String {
-        String(format: "%9.2f ms", Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15)
-    }
+    private func ms(_ duration: Duration) -> String { milliseconds(duration, places: 2) }
 
     private func ratio(_ baseline: Duration, _ value: Duration) -> String {
         let a = Double(baseline.components.seconds) + Double(baseline.components.attoseconds) / 1e18

@@ -107,20 +107,9 @@ struct InsightsBenchCommand: AsyncParsableCommand {
         await router.closeAll()
     }
 
-    /// The median of `repeat_` runs after one warm-up, and the last run's result.
     private func time<T>(_ body: () async throws -> T) async throws -> (Duration, T) {
-        var result = try await body()
-        var samples: [Duration] = []
-        for _ in 0..<repeat_ {
-            let started = ContinuousClock.now
-            result = try await body()
-            samples.append(ContinuousClock.now - started)
-        }
-        return (samples.sorted()[samples.count / 2], result)
+        try await medianTime(runs: repeat_, body)
     }
 
-    private func ms(_ duration: Duration) -> String {
-        let value = Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
-        return String(format: "%8.1f ms", value)
-    }
+    private func ms(_ duration: Duration) -> String { milliseconds(duration, places: 1) }
 }

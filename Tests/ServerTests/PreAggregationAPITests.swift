@@ -203,7 +203,7 @@ struct PreAggregationAPITests {
         }
         let runs = Counter()
         func key(_ sql: String, refresh: Date? = nil) -> QueryResultCache.Key {
-            .init(tenant: "t", securityContext: "", sql: sql, binds: [.int(1)], totalSQL: nil, refreshKey: refresh)
+            .init(tenant: "t", restriction: nil, sql: sql, binds: [.int(1)], totalSQL: nil, refreshKey: refresh)
         }
         let result = QueryResultCache.Result(rows: ResultSet(columns: [], rows: [[.int(7)]]), total: nil, readAt: Date())
         let hits = try await withThrowingTaskGroup(of: Bool.self) { group in
@@ -222,7 +222,11 @@ struct PreAggregationAPITests {
         #expect(hits.filter { !$0 }.count == 1)
         // The same SQL and binds for another territory is another result (the SQL of a bounded
         // caller carries its territory as a bind, but the key does not rely on it).
-        _ = try await cache.result(for: .init(tenant: "t", securityContext: "City Mumbai", sql: "SELECT 1", binds: [.int(1)], totalSQL: nil, refreshKey: nil)) {
+        _ = try await cache.result(for: .init(
+            tenant: "t",
+            restriction: RowLevelRestriction(
+                rules: RowLevelSecurity(roles: ["manager"], cubes: [:]), territory: Territory(level: "City", name: "Mumbai")),
+            sql: "SELECT 1", binds: [.int(1)], totalSQL: nil, refreshKey: nil)) {
             runs.add(1)
             return result
         }

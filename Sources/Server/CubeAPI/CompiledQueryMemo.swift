@@ -31,7 +31,7 @@ final class BoundedMemo<Key: Hashable & Sendable, Value: Sendable>: Sendable {
 /// asked again — the dashboard's, the digest's — skips matching rollups and writing SQL.
 struct CompiledQueryKey: Hashable, Sendable {
     var tenant: String
-    var securityContext: String
+    var restriction: RowLevelRestriction?
     var query: CubeQuery
     var today: SQLDate
     var rollups: [String: Date]

@@ -232,6 +232,9 @@ struct CubeAPIController: Sendable {
         var shapes: CubeQueryShapes
         /// When the rollup the SQL reads was last built (nil: the raw tables).
         var rollupRefreshedAt: Date?
+        /// Small enough to be a memo key: a query with thousands of filter values would hold
+        /// megabytes as one.
+        var isMemoizable: Bool
     }
 
     private func prepare(_ request: Request, _ caller: Caller) async throws -> (CubeRequest, [Prepared], any Database) {
@@ -264,17 +267,17 @@ struct CubeAPIController: Sendable {
             }
             let started = ContinuousClock.now
             let key = CompiledQueryKey(
-                tenant: caller.claims.tenant, securityContext: caller.restriction.map { "\($0.territory)" } ?? "", query: query,
-                today: today, rollups: built.refreshedAt)
-            // A query with thousands of filter values would hold megabytes as a memo key.
+                tenant: caller.claims.tenant, restriction: caller.restriction, query: query, today: today,
+                rollups: built.refreshedAt)
+            let isMemoizable = Self.filterValueBytes(query.filters) <= 4096
             let compiled =
-                Self.filterValueBytes(query.filters) <= 4096
+                isMemoizable
                 ? try compiledQueries.value(key) { try compiler.compile(query, asOf: today) }
                 : try compiler.compile(query, asOf: today)
             caller.notes.addCompile(since: started)
             return Prepared(
                 query: query, compiled: compiled, shapes: CubeQueryShapes(query: query, members: caller.model.members, today: today),
-                rollupRefreshedAt: compiled.usedPreAggregation.flatMap { built.refreshedAt[$0] })
+                rollupRefreshedAt: compiled.usedPreAggregation.flatMap { built.refreshedAt[$0] }, isMemoizable: isMemoizable)
         }
         return (prepared, database)
     }
@@ -306,7 +309,7 @@ struct CubeAPIController: Sendable {
     /// GraphQL API.
     func execute(_ item: Prepared, on database: any Database, for caller: Caller) async throws -> Executed {
         let key = QueryResultCache.Key(
-            tenant: caller.claims.tenant, securityContext: caller.restriction.map { "\($0.territory)" } ?? "",
+            tenant: caller.claims.tenant, restriction: caller.restriction,
             sql: item.compiled.sql, binds: item.compiled.binds, totalSQL: item.compiled.totalSQL,
             refreshKey: item.rollupRefreshedAt)
         let notes = caller.notes
@@ -338,7 +341,7 @@ struct CubeAPIController: Sendable {
                 results.append(try loadResult(item, executed, dialect: database.dialect))
                 continue
             }
-            guard Self.filterValueBytes(item.query.filters) <= 4096 else {
+            guard item.isMemoizable else {
                 results.append(try loadResult(item, executed, dialect: database.dialect))
                 continue
             }

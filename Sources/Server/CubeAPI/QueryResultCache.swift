@@ -1,4 +1,5 @@
 import Foundation
+import Semantic
 import Synchronization
 import Warehouse
 
@@ -13,9 +14,9 @@ import Warehouse
 final class QueryResultCache: Sendable {
     struct Key: Hashable, Sendable {
         var tenant: String
-        /// The caller's territory (or none): results never cross security contexts, even if
-        /// the SQL were the same.
-        var securityContext: String
+        /// The caller's territory bound (or none): results never cross security contexts,
+        /// even if the SQL were the same.
+        var restriction: RowLevelRestriction?
         var sql: String
         var binds: [Value]
         var totalSQL: String?

@@ -40,7 +40,7 @@ extension CubeGraphQLSchema {
 
     private static func leaf(_ value: JSONValue, _ member: Member) -> Map? {
         switch value {
-        case .null, .array, .object, .fragment, .written: return nil
+        case .null, .array, .object, .fragment: return nil
         case .bool(let flag): return member.type == "boolean" ? .bool(flag) : .string(flag ? "true" : "false")
         case .number(let text), .string(let text):
             if member.isTime { return .string(text + "Z") }
