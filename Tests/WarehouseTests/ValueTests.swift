@@ -9,6 +9,20 @@ struct ValueTests {
         #expect(value.description == text)
     }
 
+    @Test("decimals become the nearest double, within and beyond 64-bit digits")
+    func decimalDoubles() {
+        #expect(SQLDecimal("1234.56")!.doubleValue == 1234.56)
+        #expect(SQLDecimal("-0.05")!.doubleValue == -0.05)
+        #expect(SQLDecimal("42")!.doubleValue == 42)
+        #expect(SQLDecimal(unscaled: Int128(Int64.max), scale: 2).doubleValue == Double(Int64.max) / 100)
+        #expect(SQLDecimal(unscaled: Int128(Int64.min), scale: 0).doubleValue == Double(Int64.min))
+        // Beyond 64 bits: 10^30 at scale 2 is 10^28.
+        let large = SQLDecimal("1000000000000000000000000000000.00")!
+        #expect(abs(large.doubleValue - 1e30) <= 1e30 * 1e-15)
+        #expect(abs(SQLDecimal("-99999999999999999999999.9")!.doubleValue + 1e23) <= 1e23 * 1e-15)
+        #expect(abs(SQLDecimal(unscaled: 5, scale: 30).doubleValue - 5e-30) <= 5e-30 * 1e-15)
+    }
+
     @Test("malformed decimals are rejected", arguments: ["", "-", "1.2.3", "abc", "1e5", ".", "١٢"])
     func decimalRejects(_ text: String) {
         #expect(SQLDecimal(text) == nil)
