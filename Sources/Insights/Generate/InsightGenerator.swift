@@ -1,3 +1,4 @@
+import Foundation
 public import Semantic
 public import Warehouse
 
@@ -56,18 +57,27 @@ public struct InsightGenerator: Sendable {
         let data = try await InsightDataset.fetch(
             model: model, database: database, asOf: asOf, windows: .digest(asOf: asOf, settings: settings))
         let read = clock.now
-        var byTerritory: [RecipientTerritory?: [Insight]] = [:]
-        var result: [String: [Insight]] = [:]
-        for recipient in recipients {
-            if let known = byTerritory[recipient.territory] {
-                result[recipient.id] = known
-                continue
+        // Territories are judged side by side: each reads the shared dataset only.
+        var distinct: [RecipientTerritory?] = []
+        var seen: Set<RecipientTerritory?> = []
+        for recipient in recipients where seen.insert(recipient.territory).inserted { distinct.append(recipient.territory) }
+        let territories = distinct
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, territories.count))
+        let byTerritory = await withTaskGroup(of: [(RecipientTerritory?, [Insight])].self) { group in
+            for worker in 0..<workers {
+                group.addTask {
+                    stride(from: worker, to: territories.count, by: workers).map { index in
+                        let view = ScopeView(data: data, territory: territories[index])
+                        return (territories[index], InsightRanker.rank(findings(in: view, asOf: asOf), settings: settings))
+                    }
+                }
             }
-            let view = ScopeView(data: data, territory: recipient.territory)
-            let ranked = InsightRanker.rank(findings(in: view, asOf: asOf), settings: settings)
-            byTerritory[recipient.territory] = ranked
-            result[recipient.id] = ranked
+            var judged: [RecipientTerritory?: [Insight]] = [:]
+            for await slice in group { for (territory, ranked) in slice { judged[territory] = ranked } }
+            return judged
         }
+        var result: [String: [Insight]] = [:]
+        for recipient in recipients { result[recipient.id] = byTerritory[recipient.territory] ?? [] }
         return Run(insights: result, readTime: read - started, detectTime: clock.now - read, territories: byTerritory.count)
     }
 
