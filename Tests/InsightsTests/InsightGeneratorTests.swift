@@ -223,6 +223,31 @@ struct InsightGeneratorTests {
         #expect(kinds.isSuperset(of: [.unusualDay, .trendChange, .stockBuildUp]), "\(kinds)")
     }
 
+    @Test("a zone's or state's brands are judged for trends over both spans a trend compares")
+    func boundedBrandTrends() async throws {
+        let tenant = try await InsightTenant.shared.loaded()
+        let asOf = InsightTenant.asOf
+        let settings = InsightSettings(trendWeeklyPercent: 1, trendMinimumFit: 0.5)
+        let data = try await InsightDataset.fetch(
+            model: tenant.model, database: tenant.database, asOf: asOf, windows: .digest(asOf: asOf, settings: settings))
+        var brandTrends: [String] = []
+        for territory in Self.territories(tenant) where territory != nil {
+            let context = DetectionContext(
+                view: ScopeView(data: data, territory: territory), settings: settings, asOf: asOf, tenantName: "itc",
+                restrict: { $0 }, upIsGood: { _ in true })
+            let patterns = PatternDetectors(context: context)
+            let brands = patterns.dailySeries().filter { $0.kind == "Brand" }
+            #expect(!brands.isEmpty, "\(territory!)")
+            for brand in brands {
+                #expect(patterns.weeklyTotals(brand, weeks: 2 * settings.trendWeeks) != nil, "\(territory!): \(brand.name)")
+            }
+            brandTrends += patterns.trendChanges().map(\.insight).filter { $0.subject.hasPrefix("Brand:") }.map { "\(territory!) \($0.subject)" }
+        }
+        // With the looser thresholds some zone or state has a brand trend (none could before
+        // a bounded territory's brand window held twelve weeks).
+        #expect(!brandTrends.isEmpty)
+    }
+
     @Test("change drivers and leaders: their query returns each change quoted", arguments: ["NSM", "ZSM", "ASM", "SO"])
     func driverEvidence(level: String) async throws {
         let tenant = try await InsightTenant.shared.loaded()

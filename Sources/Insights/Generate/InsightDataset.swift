@@ -38,7 +38,7 @@ struct InsightDataset: Sendable {
     }
 
     /// The windows fetched: `history` for daily totals (records, trends, unusual days),
-    /// `recent` for brand and distributor splits, `outlets` for outlet activity, `accounts`
+    /// `recent` for brand and distributor splits (a bounded territory's brand trends), `outlets` for outlet activity, `accounts`
     /// for primary against secondary quantities.
     struct Windows: Sendable, Hashable {
         var history: DayWindow
@@ -50,7 +50,9 @@ struct InsightDataset: Sendable {
         static func digest(asOf: SQLDate, settings: InsightSettings) -> Windows {
             Windows(
                 history: DayWindow(days: max(settings.recordWeeks, 2 * settings.trendWeeks + 1) * 7 + 7, endingOn: asOf),
-                recent: DayWindow(days: max(63, settings.unusualDayBaselineDays + 7), endingOn: asOf),
+                // A bounded recipient's brands are judged on this window: it must hold the
+                // two spans a trend is compared over, not only an unusual day's baseline.
+                recent: DayWindow(days: max(63, settings.unusualDayBaselineDays + 7, 14 * settings.trendWeeks), endingOn: asOf),
                 outlets: DayWindow(days: 120 + 7 * 10, endingOn: asOf),
                 accounts: DayWindow(days: 7 * (settings.stockBuildUpWeeks + 4), endingOn: asOf))
         }
@@ -242,15 +244,19 @@ private struct Reader: Sendable {
     let database: any Database
     let asOf: SQLDate
 
+    /// One result row read through the column positions of the asked members, dimensions
+    /// first, then measures (not copied: a read returns up to a few hundred thousand rows).
     struct Row {
-        var values: [Value]
+        var raw: [Value]
+        var positions: [Int]
         var measureOffset: Int
         var date: SQLDate
 
-        func text(_ index: Int) -> String { values[index].stringValue ?? values[index].description }
-        func integer(_ index: Int) -> Int64 { values[index].intValue ?? Int64(values[index].doubleValue ?? 0) }
-        func number(_ index: Int) -> Double { values[measureOffset + index].doubleValue ?? 0 }
-        func dateValue(_ index: Int) -> SQLDate? { values[index].dateValue }
+        private func value(_ index: Int) -> Value { raw[positions[index]] }
+        func text(_ index: Int) -> String { value(index).stringValue ?? value(index).description }
+        func integer(_ index: Int) -> Int64 { value(index).intValue ?? Int64(value(index).doubleValue ?? 0) }
+        func number(_ index: Int) -> Double { value(measureOffset + index).doubleValue ?? 0 }
+        func dateValue(_ index: Int) -> SQLDate? { value(index).dateValue }
     }
 
     func rows(measures: [String], dimensions: [String], day: String?, window: DayWindow?) async throws -> [Row] {
@@ -278,7 +284,7 @@ private struct Reader: Sendable {
             } else {
                 date = asOf
             }
-            return Row(values: valuePositions.map { raw[$0] }, measureOffset: dimensions.count, date: date)
+            return Row(raw: raw, positions: valuePositions, measureOffset: dimensions.count, date: date)
         }
     }
 }
