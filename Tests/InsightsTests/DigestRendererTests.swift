@@ -100,6 +100,22 @@ struct DigestRendererTests {
         #expect(!html.contains("title=\"D6: 6\""))
     }
 
+    @Test("an insight whose chart has no data is drawn without a chart block, the others with theirs")
+    func chartlessInsight() {
+        let empty = ChartConfiguration(type: .bar, title: "Nothing to draw", labels: [], datasets: [])
+        let drawn = ChartConfiguration(type: .bar, title: "Drawn", labels: ["A"], datasets: [.init(label: "v", data: [5])])
+        let insights = [
+            NotifierFixtures.insight("a", .record, .neutral, title: "No chart", text: "t1", priority: 2, chart: empty, question: "q1"),
+            NotifierFixtures.insight("b", .record, .neutral, title: "Chart", text: "t2", priority: 1, chart: drawn, question: "q2"),
+        ]
+        let html = renderer.html(for: NotifierFixtures.digest(insights: insights))
+        #expect(!html.contains("Nothing to draw"))
+        #expect(html.contains("Drawn"))
+        // The chart title's block opens once: for the drawn chart only.
+        #expect(html.matches(of: /margin-top:12px;margin-bottom:4px;/).count == 1)
+        #expect(html.contains("No chart") && html.contains("q1") && html.contains("q2"))
+    }
+
     @Test("text from data is escaped, in the HTML and nowhere turned into markup")
     func escaping() {
         let chart = ChartConfiguration(
