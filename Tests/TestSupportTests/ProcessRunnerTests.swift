@@ -53,12 +53,7 @@ struct ProcessRunnerTests {
 
     @Test("a program past its timeout is killed, with a clear error and what it printed", .timeLimit(.minutes(1)))
     func timeoutKills() async throws {
-        let started = ContinuousClock.now
-        let error = await #expect(throws: ProcessTimeoutError.self) {
-            _ = try await runProcess("/bin/sh", ["-c", "echo started; echo working >&2; exec sleep 60"], timeout: .milliseconds(500))
-        }
-        #expect(ContinuousClock.now - started < .seconds(20))
-        let timeout = try #require(error)
+        let timeout = try await Self.timedOut("echo started; echo working >&2; exec sleep 60")
         #expect(timeout.partialOutput.text == "started\n")
         #expect(timeout.partialOutput.status == SIGKILL)
         #expect(timeout.description.hasPrefix("/bin/sh -c echo started"))
@@ -68,14 +63,20 @@ struct ProcessRunnerTests {
 
     @Test("a timeout kills the program's children too, and does not wait for them", .timeLimit(.minutes(1)))
     func timeoutWithLingeringChild() async throws {
-        let started = ContinuousClock.now
-        let error = await #expect(throws: ProcessTimeoutError.self) {
-            _ = try await runProcess("/bin/sh", ["-c", "sleep 30 & echo $!; sleep 60"], timeout: .milliseconds(500))
-        }
-        #expect(ContinuousClock.now - started < .seconds(20))
-        let printed = try #require(error).partialOutput.text
+        let printed = try await Self.timedOut("sleep 30 & echo $!; sleep 60").partialOutput.text
         let child = try #require(Int32(printed.trimmingCharacters(in: .whitespacesAndNewlines)), "\(printed)")
         #expect(!Self.isAlive(child), "the background sleep \(child) outlived the timeout")
+    }
+
+    /// The error of a shell `script` given half a second, which must come well before the
+    /// script's own end.
+    static func timedOut(_ script: String) async throws -> ProcessTimeoutError {
+        let started = ContinuousClock.now
+        let error = await #expect(throws: ProcessTimeoutError.self) {
+            _ = try await runProcess("/bin/sh", ["-c", script], timeout: .milliseconds(500))
+        }
+        #expect(ContinuousClock.now - started < .seconds(20))
+        return try #require(error)
     }
 
     /// Whether `pid` runs: neither gone nor a zombie waiting for its new parent to reap it.
