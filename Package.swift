@@ -179,6 +179,7 @@ let package = Package(
         ),
         // What several test targets share: running programs without holding a concurrency thread.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "WarehouseTests",
             dependencies: ["Warehouse", "CFreeTDS", .product(name: "Logging", package: "swift-log")],
@@ -266,7 +267,7 @@ let package = Package(
         .testTarget(
             name: "ConvAICommandTests",
             dependencies: [
-                "convai", "Server", "Warehouse", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                "TestSupport", "convai", "Server", "Warehouse", .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strictSettings

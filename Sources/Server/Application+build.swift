@@ -92,7 +92,8 @@ public func buildApplication(
     router.add(middleware: CORSMiddleware(allowOrigin: .all, maxAge: .hours(1)))
     HealthController(tenants: tenants).register(on: router)
     DevelopmentSignInController(
-        enabled: configuration.auth.developmentSignIn, tenants: tenants, authority: authority, logger: logger
+        enabled: configuration.auth.developmentSignIn, tenants: tenants, semantic: semantic, today: today, authority: authority,
+        logger: logger
     ).register(on: router)
     MeController(tenants: tenants, access: access).register(on: router)
     // Prometheus scrapes without a token, as usual inside an operator's network; the

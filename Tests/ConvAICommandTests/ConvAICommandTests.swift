@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// End to end: the built `convai` binary, run as a user would, on a temporary project.
@@ -39,37 +40,12 @@ struct ConvAICommandTests {
             stderr: String(decoding: stderr, as: UTF8.self))
     }
 
-    /// Runs convai without holding a thread: the process's end resumes the task, and its
-    /// output goes to files. The long runs (seeding, backtests) would otherwise block one of
-    /// the two threads every other test runs on.
+    /// Runs convai without holding one of the test threads (``runProcess``): the long runs
+    /// (seeding, backtests) would otherwise block one of the two threads every other test
+    /// runs on.
     func convaiAsync(_ arguments: [String], in folder: URL? = nil) async throws -> Output {
-        try await Self.run(Self.binary, arguments, in: folder)
-    }
-
-    /// Runs a program as ``convaiAsync(_:in:)`` does.
-    static func run(_ executable: URL, _ arguments: [String], in folder: URL? = nil) async throws -> Output {
-        let stem = FileManager.default.temporaryDirectory.appendingPathComponent("convai-run-\(UUID().uuidString)")
-        let out = stem.appendingPathExtension("out")
-        let err = stem.appendingPathExtension("err")
-        for file in [out, err] { _ = FileManager.default.createFile(atPath: file.path, contents: nil) }
-        defer { for file in [out, err] { try? FileManager.default.removeItem(at: file) } }
-        let outHandle = try FileHandle(forWritingTo: out)
-        let errHandle = try FileHandle(forWritingTo: err)
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        if let folder { process.currentDirectoryURL = folder }
-        process.standardOutput = outHandle
-        process.standardError = errHandle
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do { try process.run() } catch { continuation.resume(throwing: error) }
-        }
-        try outHandle.close()
-        try errHandle.close()
-        return Output(
-            status: status, stdout: String(decoding: try Data(contentsOf: out), as: UTF8.self),
-            stderr: String(decoding: try Data(contentsOf: err), as: UTF8.self))
+        let run = try await runProcess(Self.binary.path, arguments, currentDirectory: folder)
+        return Output(status: run.status, stdout: run.text, stderr: run.errorText)
     }
 
     /// ``withProject(_:)`` for an async body.

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `convai digest --dry-run` writes the national head's e-mail, and it renders in a real
@@ -54,14 +55,16 @@ struct DigestCommandTests {
 
             let chromium = try #require(Self.chromium, "Chromium is not installed (scripts/bootstrap installs it)")
             let screenshot = folder.appendingPathComponent("out/digest.png")
-            let browser = try await ConvAICommandTests.run(
-                URL(fileURLWithPath: chromium),
+            // A headless Chromium that hangs (no display, a locked profile) fails the test
+            // instead of holding the run.
+            let browser = try await runProcess(
+                chromium,
                 [
                     "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=800,2000",
                     "--user-data-dir=\(folder.appendingPathComponent("chromium-profile").path)",
                     "--screenshot=\(screenshot.path)", html.absoluteString,
-                ])
-            #expect(browser.status == 0, "\(browser.stderr)")
+                ], timeout: .seconds(180))
+            #expect(browser.status == 0, "\(browser.errorText)")
             let png = try Data(contentsOf: screenshot)
             #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]), "not a PNG")
             // A blank page compresses to a few kilobytes; five insights with bars do not.

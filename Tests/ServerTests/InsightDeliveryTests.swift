@@ -117,10 +117,12 @@ struct InsightDeliveryTests {
                 ],
                 deliveryLog: .init(path: folder.appendingPathComponent("insights.sqlite").path),
                 smtp: .init(
-                    host: "127.0.0.1", port: port, security: "starttls", username: Self.environment["CONVAI_TEST_SMTP_USER"],
-                    password: Self.environment["CONVAI_TEST_SMTP_PASSWORD"], from: sender, fromName: "ConvAI Insights",
-                    caFile: Self.environment["CONVAI_TEST_SMTP_CA_FILE"]),
-                webhooks: ["head-office": .init(url: url, format: "generic", secret: secret, roles: ["NSM"])])
+                    host: "127.0.0.1", port: port, security: .startTLS, username: Self.environment["CONVAI_TEST_SMTP_USER"],
+                    password: Self.environment["CONVAI_TEST_SMTP_PASSWORD"], fromAddress: sender, fromName: "ConvAI Insights",
+                    caCertificateFile: Self.environment["CONVAI_TEST_SMTP_CA_FILE"]),
+                webhooks: [
+                    "head-office": .init(settings: .init(name: "head-office", url: url, format: .generic, secret: secret), roles: ["NSM"])
+                ])
             let logger = Logger(label: "test")
             let router = TenantRouter(tenants: configuration.tenants, logger: logger)
             let service = try InsightService(configuration: configuration, tenants: router, logger: logger)

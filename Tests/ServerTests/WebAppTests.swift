@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Insights
 import Logging
 import NIOCore
 import Server
@@ -127,6 +128,20 @@ import Warehouse
             #expect(officer["territoryLevel"] as? String == "City")
             #expect(officer["territory"] as? String == "City:\(officer["territoryName"] as? String ?? "")")
             #expect(users.suffix(2).compactMap { $0["userId"] as? String } == ["admin", "analyst"])
+            // The national head covers the whole company, as their digest does: the tenant's
+            // name at the national level, and no territory claim.
+            let head = try #require(listed.first)
+            #expect(head["role"] as? String == "executive")
+            #expect(head["territoryLevel"] as? String == "National")
+            #expect(head["territoryName"] as? String == (itc["name"] as? String))
+            #expect(head["territory"] is NSNull)
+            // Levels in order, each with its application role, as insights' recipients have them.
+            let ranks = listed.map { ["NSM", "ZSM", "ASM", "SO"].firstIndex(of: $0["hierarchyRole"] as? String ?? "") ?? 9 }
+            #expect(ranks == ranks.sorted())
+            for person in listed {
+                let level = try #require(person["hierarchyRole"] as? String)
+                #expect(person["role"] as? String == RecipientDirectory.roles[level], "\(person)")
+            }
         }
     }
 

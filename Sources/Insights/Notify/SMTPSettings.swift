@@ -79,3 +79,51 @@ extension String {
         return String(text)
     }
 }
+
+extension SMTPSettings: Decodable {
+    enum CodingKeys: String, CodingKey {
+        case host, port, security, username, password, from
+        case fromName = "from_name", caFile = "ca_file"
+    }
+
+    /// Reads the configuration's `smtp:` keys (`host`, `port`, `security`, `username`,
+    /// `password`, `from`, `from_name`, `ca_file`) with the defaults of
+    /// ``init(host:port:security:username:password:fromAddress:fromName:heloName:timeoutSeconds:caCertificateFile:)``.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            host: try c.decode(String.self, forKey: .host),
+            port: try c.decodeIfPresent(Int.self, forKey: .port) ?? 587,
+            security: try c.decodeIfPresent(Security.self, forKey: .security) ?? .startTLS,
+            username: try c.decodeIfPresent(String.self, forKey: .username),
+            password: try c.decodeIfPresent(String.self, forKey: .password),
+            fromAddress: try c.decode(String.self, forKey: .from),
+            fromName: try c.decodeIfPresent(String.self, forKey: .fromName) ?? "ConvAI",
+            caCertificateFile: try c.decodeIfPresent(String.self, forKey: .caFile))
+    }
+}
+
+extension SMTPSettings.Security: Decodable {
+    /// The security a configuration names, in any case: `starttls`; `tls`, `ssl` or
+    /// `implicit-tls`; `none` or `plain`. `nil` for anything else.
+    init?(configurationValue text: String) {
+        switch text.lowercased() {
+        case "starttls": self = .startTLS
+        case "tls", "ssl", "implicit-tls": self = .implicitTLS
+        case "none", "plain": self = .plain
+        default: return nil
+        }
+    }
+
+    /// Reads one of the names ``init(configurationValue:)`` knows; any other is an error at
+    /// the key (`insights.smtp.security`), found when the configuration is read rather than
+    /// when the first digest is sent.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        let text = try c.decode(String.self)
+        guard let security = Self(configurationValue: text) else {
+            throw DecodingError.dataCorruptedError(in: c, debugDescription: "expected starttls, tls or none, not '\(text)'")
+        }
+        self = security
+    }
+}

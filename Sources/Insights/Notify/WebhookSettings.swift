@@ -53,3 +53,39 @@ public struct WebhookSettings: Sendable, Hashable, CustomStringConvertible {
             "WebhookSettings(name: \(name), host: \(host), format: \(format), secret: \(secret == nil ? "-" : "<redacted>"))"
     }
 }
+
+extension WebhookSettings: Decodable {
+    enum CodingKeys: String, CodingKey { case url, format, secret }
+
+    /// Reads a configured webhook's `url`, `format` (default `generic`) and `secret`, with
+    /// the retry defaults of ``init(name:url:format:secret:maxAttempts:initialBackoffSeconds:maxBackoffSeconds:timeoutSeconds:)``.
+    /// The name is the key the webhook is configured under (`webhooks: { crm: {…} }` → `crm`).
+    ///
+    /// A generic webhook needs a secret here, although the initializer allows none: unsigned
+    /// posts from a configuration would let anyone who learns the URL forge a digest.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let format = try c.decodeIfPresent(Format.self, forKey: .format) ?? .generic
+        let secret = try c.decodeIfPresent(String.self, forKey: .secret)
+        guard format != .generic || !(secret ?? "").isEmpty else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .secret, in: c, debugDescription: "a generic webhook needs secret: \"${NAME}\" (its HMAC-SHA256 key)")
+        }
+        self.init(
+            name: decoder.codingPath.last?.stringValue ?? "", url: try c.decode(String.self, forKey: .url), format: format,
+            secret: secret)
+    }
+}
+
+extension WebhookSettings.Format: Decodable {
+    /// Reads `slack` or `generic`; any other value is an error at the key
+    /// (`insights.webhooks.<name>.format`).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        let text = try c.decode(String.self)
+        guard let format = [Self.slack, .generic].first(where: { $0.raw == text }) else {
+            throw DecodingError.dataCorruptedError(in: c, debugDescription: "expected slack or generic, not '\(text)'")
+        }
+        self = format
+    }
+}

@@ -73,23 +73,8 @@ extension InsightService {
     /// The notifier of the configured SMTP server and webhooks.
     public func notifier(httpClient: HTTPClient) throws -> InsightNotifier {
         let settings = configuration.insights
-        let smtp = try settings.smtp.map { smtp -> SMTPSettings in
-            let security: SMTPSettings.Security
-            switch smtp.security.lowercased() {
-            case "starttls": security = .startTLS
-            case "tls", "ssl": security = .implicitTLS
-            case "none", "plain": security = .plain
-            default: throw WarehouseError(.invalidConfiguration, "insights.smtp.security must be starttls, tls or none, not '\(smtp.security)'")
-            }
-            return SMTPSettings(
-                host: smtp.host, port: smtp.port, security: security, username: smtp.username, password: smtp.password,
-                fromAddress: smtp.from, fromName: smtp.fromName, caCertificateFile: smtp.caFile)
-        }
-        let webhooks = Dictionary(
-            uniqueKeysWithValues: settings.webhooks.map { name, hook in
-                (name, WebhookSettings(name: name, url: hook.url, format: hook.format == "slack" ? .slack : .generic, secret: hook.secret))
-            })
-        return try InsightNotifier(smtp: smtp, webhooks: webhooks, httpClient: httpClient, logger: logger)
+        return try InsightNotifier(
+            smtp: settings.smtp, webhooks: settings.webhooks.mapValues(\.settings), httpClient: httpClient, logger: logger)
     }
 
     /// The scheduler of every tenant, with its delivery log.

@@ -10,7 +10,7 @@ public import Insights
 ///   schedule: { digest_time: "07:00", time_zone: Asia/Kolkata, alert_interval_minutes: 15, catch_up_days: 2 }
 ///   tenants: { nestle: { time_zone: Asia/Kolkata, digest_time: "06:30" } }
 ///   delivery_log: { path: data/insights.sqlite }        # or postgres_url: ${INSIGHTS_PG_URL}
-///   smtp: { host: smtp.example.com, port: 587, security: starttls, username: convai,
+///   smtp: { host: smtp.example.com, port: 587, security: starttls, username: convai,    # SMTPSettings
 ///           password: ${SMTP_PASSWORD}, from: insights@example.com, from_name: ConvAI }
 ///   webhooks:
 ///     crm: { url: https://crm.example.com/hooks/convai, format: generic, secret: ${CRM_HOOK_SECRET},
@@ -88,66 +88,11 @@ public struct InsightsConfiguration: Sendable, Hashable, Decodable {
         enum CodingKeys: String, CodingKey { case path, postgresURL = "postgres_url" }
     }
 
-    /// The SMTP server digests are sent through.
-    public struct SMTP: Sendable, Hashable, Decodable {
-        /// Host name.
-        public var host: String
-        /// Port (587 for STARTTLS).
-        public var port: Int
-        /// `starttls`, `tls` or `none` (loopback only).
-        public var security: String
-        /// AUTH user.
-        public var username: String?
-        /// AUTH password (`${NAME}` only).
-        public var password: String?
-        /// The sender address.
-        public var from: String
-        /// The sender's display name.
-        public var fromName: String
-        /// An extra trusted CA certificate (PEM), for a private mail relay.
-        public var caFile: String?
-
-        enum CodingKeys: String, CodingKey {
-            case host, port, security, username, password, from, fromName = "from_name", caFile = "ca_file"
-        }
-
-        /// Reads the keys, with port 587, STARTTLS and "ConvAI" as defaults.
-        public init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            host = try c.decode(String.self, forKey: .host)
-            port = try c.decodeIfPresent(Int.self, forKey: .port) ?? 587
-            security = try c.decodeIfPresent(String.self, forKey: .security) ?? "starttls"
-            username = try c.decodeIfPresent(String.self, forKey: .username)
-            password = try c.decodeIfPresent(String.self, forKey: .password)
-            from = try c.decode(String.self, forKey: .from)
-            fromName = try c.decodeIfPresent(String.self, forKey: .fromName) ?? "ConvAI"
-            caFile = try c.decodeIfPresent(String.self, forKey: .caFile)
-        }
-
-        /// Makes settings directly (tests).
-        public init(
-            host: String, port: Int, security: String = "starttls", username: String? = nil, password: String? = nil,
-            from: String, fromName: String = "ConvAI", caFile: String? = nil
-        ) {
-            self.host = host
-            self.port = port
-            self.security = security
-            self.username = username
-            self.password = password
-            self.from = from
-            self.fromName = fromName
-            self.caFile = caFile
-        }
-    }
-
-    /// A webhook digests and alerts are pushed to.
+    /// A webhook digests and alerts are pushed to: how to reach it (``WebhookSettings``,
+    /// read from the same mapping: `url`, `format`, `secret`) and whose digests it gets.
     public struct Webhook: Sendable, Hashable, Decodable {
-        /// The URL.
-        public var url: String
-        /// `slack` or `generic`.
-        public var format: String
-        /// HMAC-SHA256 key of the generic format's signature (`${NAME}` only).
-        public var secret: String?
+        /// Where and how to post; its name is the key the webhook is configured under.
+        public var settings: WebhookSettings
         /// The roles (application or hierarchy: `executive`, `ASM`…) whose digests it receives.
         /// Everything posted to one webhook is seen by whoever reads it: point a role-wide
         /// hook only at a place whose readers may see all those territories.
@@ -157,32 +102,20 @@ public struct InsightsConfiguration: Sendable, Hashable, Decodable {
         /// The tenants it serves (all when empty).
         public var tenants: [String]
 
-        enum CodingKeys: String, CodingKey { case url, format, secret, roles, employees, tenants }
+        enum CodingKeys: String, CodingKey { case roles, employees, tenants }
 
-        /// Reads the keys; `format` defaults to generic.
+        /// Reads the routing keys here and the rest as ``WebhookSettings``.
         public init(from decoder: any Decoder) throws {
+            settings = try WebhookSettings(from: decoder)
             let c = try decoder.container(keyedBy: CodingKeys.self)
-            url = try c.decode(String.self, forKey: .url)
-            format = try c.decodeIfPresent(String.self, forKey: .format) ?? "generic"
-            secret = try c.decodeIfPresent(String.self, forKey: .secret)
             roles = try c.decodeIfPresent([String].self, forKey: .roles) ?? []
             employees = try c.decodeIfPresent([String].self, forKey: .employees) ?? []
             tenants = try c.decodeIfPresent([String].self, forKey: .tenants) ?? []
-            guard ["slack", "generic"].contains(format) else {
-                throw DecodingError.dataCorruptedError(forKey: .format, in: c, debugDescription: "format must be slack or generic, not '\(format)'")
-            }
-            // The generic format is signed; unsigned posts would let anyone forge a digest.
-            guard format != "generic" || !(secret ?? "").isEmpty else {
-                throw DecodingError.dataCorruptedError(
-                    forKey: .secret, in: c, debugDescription: "a generic webhook needs secret: \"${NAME}\" (its HMAC-SHA256 key)")
-            }
         }
 
         /// Makes a webhook directly (tests).
-        public init(url: String, format: String = "generic", secret: String? = nil, roles: [String] = [], employees: [String] = [], tenants: [String] = []) {
-            self.url = url
-            self.format = format
-            self.secret = secret
+        public init(settings: WebhookSettings, roles: [String] = [], employees: [String] = [], tenants: [String] = []) {
+            self.settings = settings
             self.roles = roles
             self.employees = employees
             self.tenants = tenants
@@ -216,8 +149,8 @@ public struct InsightsConfiguration: Sendable, Hashable, Decodable {
     /// The delivery log.
     public var deliveryLog: DeliveryLogSettings
     /// The SMTP server; none means no e-mail.
-    public var smtp: SMTP?
-    /// Webhooks by name.
+    public var smtp: SMTPSettings?
+    /// Webhooks by name; each one's ``WebhookSettings/name`` is its key.
     public var webhooks: [String: Webhook]
     /// Extra recipients.
     public var extraRecipients: [ExtraRecipient]
@@ -225,7 +158,7 @@ public struct InsightsConfiguration: Sendable, Hashable, Decodable {
     /// Defaults: no SMTP, no webhooks, 07:00 Asia/Kolkata.
     public init(
         generator: InsightSettings = InsightSettings(), schedule: Schedule = Schedule(), tenantSchedules: [String: Schedule] = [:],
-        deliveryLog: DeliveryLogSettings = DeliveryLogSettings(), smtp: SMTP? = nil, webhooks: [String: Webhook] = [:],
+        deliveryLog: DeliveryLogSettings = DeliveryLogSettings(), smtp: SMTPSettings? = nil, webhooks: [String: Webhook] = [:],
         extraRecipients: [ExtraRecipient] = []
     ) {
         self.generator = generator
@@ -233,7 +166,7 @@ public struct InsightsConfiguration: Sendable, Hashable, Decodable {
         self.tenantSchedules = tenantSchedules
         self.deliveryLog = deliveryLog
         self.smtp = smtp
-        self.webhooks = webhooks
+        self.webhooks = Self.namedByKey(webhooks)
         self.extraRecipients = extraRecipients
     }
 
@@ -256,8 +189,8 @@ public struct InsightsConfiguration: Sendable, Hashable, Decodable {
         let defaults = schedule
         tenantSchedules = try entries.mapValues { try Schedule(from: $0.decoder, defaults: defaults) }
         deliveryLog = try c.decodeIfPresent(DeliveryLogSettings.self, forKey: .deliveryLog) ?? DeliveryLogSettings()
-        smtp = try c.decodeIfPresent(SMTP.self, forKey: .smtp)
-        webhooks = try c.decodeIfPresent([String: Webhook].self, forKey: .webhooks) ?? [:]
+        smtp = try c.decodeIfPresent(SMTPSettings.self, forKey: .smtp)
+        webhooks = Self.namedByKey(try c.decodeIfPresent([String: Webhook].self, forKey: .webhooks) ?? [:])
         extraRecipients = try c.decodeIfPresent([ExtraRecipient].self, forKey: .recipients) ?? []
         for (tenant, schedule) in [("*", self.schedule)] + tenantSchedules.map({ ($0.key, $0.value) }) {
             guard schedule.digestHourMinute != nil else {
@@ -285,6 +218,16 @@ public struct InsightsConfiguration: Sendable, Hashable, Decodable {
                     forKey: .recipients, in: c, debugDescription: "insights: recipient '\(extra.id)' names an unknown webhook '\(name)'")
             }
         }
+    }
+
+    /// `webhooks` with each one named after its key: recipients and the notifier find a
+    /// webhook by that name, so the two must not differ.
+    private static func namedByKey(_ webhooks: [String: Webhook]) -> [String: Webhook] {
+        Dictionary(uniqueKeysWithValues: webhooks.map { name, hook in
+            var hook = hook
+            hook.settings.name = name
+            return (name, hook)
+        })
     }
 
     /// The schedule of `tenant`.

@@ -3,15 +3,21 @@ import Hummingbird
 import Insights
 import Logging
 import NIOCore
+import Semantic
 import Warehouse
 
 /// `GET /api/v1/dev/users` and `POST /api/v1/dev/token`: the web page's development sign-in.
 /// It lists each tenant's sales hierarchy (plus an admin and an analyst) and mints a
 /// 12-hour token for whoever is picked, so a demo needs no identity provider. Only with
 /// `auth.development_sign_in: true`; otherwise both routes answer 404.
+///
+/// The people are the insights' recipients (``RecipientDirectory``): one reading of the
+/// hierarchy, so whoever signs in sees the scope their digest has.
 struct DevelopmentSignInController: Sendable {
     let enabled: Bool
     let tenants: TenantRouter
+    let semantic: SemanticCatalog
+    let today: @Sendable () -> SQLDate
     let authority: TokenAuthority
     let logger: Logger
 
@@ -55,8 +61,6 @@ struct DevelopmentSignInController: Sendable {
         Person(userId: "admin", name: "Tenant administrator", role: "admin", department: "IT"),
         Person(userId: "analyst", name: "Sales analyst", role: "analyst", department: "Analytics"),
     ]
-
-    private static let hierarchyOrder = ["NSM": 0, "ZSM": 1, "ASM": 2, "SO": 3]
 
     func register(on router: Router<ConvAIRequestContext>) {
         let api = router.group("api/v1/dev")
@@ -141,29 +145,27 @@ struct DevelopmentSignInController: Sendable {
         }
     }
 
-    /// The tenant's `dim_sales_hierarchy`, NSM first, then by level and name. A fixed
-    /// statement: nothing the caller sent reaches it.
+    /// The tenant's sales hierarchy as insights read it, NSM first, then by level and name.
     func hierarchy(of tenant: String) async throws -> [Person] {
-        let database = try await tenants.database(for: tenant)
-        let result = try await database.query(
-            "SELECT employee_id, employee_name, role, territory_level, territory_name FROM dim_sales_hierarchy", [])
-        return result.rows.compactMap { row -> Person? in
-            guard row.count == 5, !row[0].isNull else { return nil }
-            func text(_ index: Int) -> String? { row[index].isNull ? nil : row[index].description }
-            let hierarchyRole = text(2) ?? ""
-            return Person(
-                userId: row[0].description, name: text(1) ?? row[0].description, hierarchyRole: hierarchyRole,
-                role: RecipientDirectory.roles[hierarchyRole] ?? "sales_rep", department: "Sales",
-                territoryLevel: text(3), territoryName: text(4))
-        }
-        .sorted {
-            (Self.hierarchyOrder[$0.hierarchyRole ?? ""] ?? 9, $0.name) < (Self.hierarchyOrder[$1.hierarchyRole ?? ""] ?? 9, $1.name)
-        }
+        let directory = RecipientDirectory(model: try semantic.dataModel(for: tenant), database: try await tenants.database(for: tenant))
+        let tenantName = (try? tenants.configuration(for: tenant).displayName) ?? tenant
+        return try await directory.recipients(asOf: today()).map { Person(recipient: $0, tenantName: tenantName) }
     }
 
     static func json(_ value: JSONValue) -> Response {
         Response(
             status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
             body: ResponseBody(byteBuffer: ByteBuffer(string: value.serialized())))
+    }
+}
+
+extension DevelopmentSignInController.Person {
+    /// The hierarchy's person: their recipient territory, or the national level named after
+    /// the whole tenant (`ITC Limited (National)` on the page) when unbounded.
+    init(recipient: Recipient, tenantName: String) {
+        self.init(
+            userId: recipient.id, name: recipient.name, hierarchyRole: recipient.hierarchyRole, role: recipient.role,
+            department: "Sales", territoryLevel: recipient.territory?.level ?? Territory.nationalLevel,
+            territoryName: recipient.territory?.name ?? tenantName)
     }
 }
