@@ -74,14 +74,28 @@ func progress(_ message: String, command: String = "bench") {
 
 /// The median of `runs` timed runs of `body` after one warm-up, and the last run's result.
 func medianTime<T>(runs: Int, _ body: () async throws -> T) async throws -> (Duration, T) {
+    let (timings, result) = try await timedRuns(runs: runs, body)
+    return (timings.median, result)
+}
+
+/// Timed runs, fastest first.
+struct Timings {
+    var sorted: [Duration]
+    var median: Duration { sorted[sorted.count / 2] }
+    var fastest: Duration { sorted[0] }
+    var slowest: Duration { sorted[sorted.count - 1] }
+}
+
+/// `runs` timed runs of `body` after one warm-up, and the last run's result.
+func timedRuns<T>(runs: Int, _ body: () async throws -> T) async throws -> (Timings, T) {
     var result = try await body()
     var samples: [Duration] = []
-    for _ in 0..<runs {
+    for _ in 0..<max(1, runs) {
         let started = ContinuousClock.now
         result = try await body()
         samples.append(ContinuousClock.now - started)
     }
-    return (samples.sorted()[samples.count / 2], result)
+    return (Timings(sorted: samples.sorted()), result)
 }
 
 /// Milliseconds with `places` decimals, right-aligned for the benchmarks' tables.
