@@ -6,8 +6,10 @@ import Synchronization
 import Visualization
 import Warehouse
 
-/// A counting ``InsightDeliveryJobs``: records every send and push, fails the configured
-/// recipients, and optionally sleeps a little in each call to shuffle concurrent ticks.
+/// A counting ``InsightDeliveryJobs``: records every send and push and each channel that
+/// went out, fails the configured recipients (whole calls) or channels (one channel of a
+/// call, as the notifier reports it), and optionally sleeps a little in each call to
+/// shuffle concurrent ticks.
 actor FakeDeliveryJobs: InsightDeliveryJobs {
     struct Sent: Hashable, Sendable {
         var tenant: String
@@ -21,11 +23,24 @@ actor FakeDeliveryJobs: InsightDeliveryJobs {
         var insight: String
     }
 
+    /// One channel of one digest (period: its as-of day) or alert (period: its insight id).
+    struct ChannelSent: Hashable, Sendable {
+        var recipient: String
+        var period: String
+        var channel: String
+    }
+
     struct Failure: Error {}
 
     private var recipientsByTenant: [String: [Recipient]]
     /// Recipient id → failures still to come (`Int.max`: always fails).
     private var failures: [String: Int] = [:]
+    /// Recipient id → their digest's channels (default: `email`) and their alerts' channels
+    /// (default: `webhook:hook`).
+    private var digestChannels: [String: [String]] = [:]
+    private var alertChannels: [String: [String]] = [:]
+    /// "recipient/channel" → failures still to come on that channel (`Int.max`: always).
+    private var channelFailures: [String: Int] = [:]
     private var watermarks: [String: String] = [:]
     private var alertInsights: [String: [String]] = [:]
     private var brokenTenants: Set<String> = []
@@ -37,6 +52,10 @@ actor FakeDeliveryJobs: InsightDeliveryJobs {
     private(set) var watermarkReads = 0
     private(set) var alertCalls = 0
     private(set) var pushed: [Pushed] = []
+    /// Every channel that went out, in order.
+    private(set) var channelsSent: [ChannelSent] = []
+    /// The `skipping` sets the scheduler passed, per call.
+    private(set) var skipped: [Set<String>] = []
 
     init(recipients: [String: [String]], maxDelayMicroseconds: Int = 0) {
         recipientsByTenant = recipients.mapValues { ids in
@@ -46,6 +65,11 @@ actor FakeDeliveryJobs: InsightDeliveryJobs {
     }
 
     func fail(_ recipient: String, times: Int = .max) { failures[recipient] = times }
+    func setChannels(_ recipient: String, digest: [String]? = nil, alert: [String]? = nil) {
+        if let digest { digestChannels[recipient] = digest }
+        if let alert { alertChannels[recipient] = alert }
+    }
+    func fail(_ recipient: String, channel: String, times: Int = .max) { channelFailures["\(recipient)/\(channel)"] = times }
     func setWatermark(_ watermark: String, tenant: String) { watermarks[tenant] = watermark }
     func setAlerts(_ insightIDs: [String], tenant: String) { alertInsights[tenant] = insightIDs }
     /// Makes `recipients(tenant:)` and `dataWatermark(tenant:)` throw for the tenant.
@@ -56,6 +80,10 @@ actor FakeDeliveryJobs: InsightDeliveryJobs {
     /// How many times each (tenant, recipient, asOf) was sent.
     var sendCounts: [Sent: Int] { sent.reduce(into: [:]) { $0[$1, default: 0] += 1 } }
     var pushCounts: [Pushed: Int] { pushed.reduce(into: [:]) { $0[$1, default: 0] += 1 } }
+    /// How many times `recipient`'s `channel` went out.
+    func count(_ recipient: String, _ channel: String) -> Int {
+        channelsSent.filter { $0.recipient == recipient && $0.channel == channel }.count
+    }
 
     private func pause() async {
         guard maxDelayMicroseconds > 0 else { return }
@@ -76,14 +104,43 @@ actor FakeDeliveryJobs: InsightDeliveryJobs {
         }
     }
 
-    func send(_ digest: Digest) async throws {
+    func send(_ digest: Digest, skipping delivered: Set<String>) async throws -> DeliveryReport {
         sendAttempts[digest.recipient.id, default: 0] += 1
+        skipped.append(delivered)
         await pause()
-        if let remaining = failures[digest.recipient.id], remaining > 0 {
-            failures[digest.recipient.id] = remaining == .max ? .max : remaining - 1
-            throw Failure()
-        }
+        if Self.consume(&failures, digest.recipient.id) { throw Failure() }
+        let report = try deliver(
+            digestChannels[digest.recipient.id] ?? ["email"], skipping: delivered, recipient: digest.recipient.id,
+            period: digest.asOf)
         sent.append(Sent(tenant: digest.tenant, recipient: digest.recipient.id, asOf: digest.asOf))
+        return report
+    }
+
+    /// True (and one failure fewer) when `key` is to fail now.
+    private static func consume(_ failures: inout [String: Int], _ key: String) -> Bool {
+        guard let remaining = failures[key], remaining > 0 else { return false }
+        failures[key] = remaining == .max ? .max : remaining - 1
+        return true
+    }
+
+    /// Each channel not in `delivered`, failing as configured; throws when none delivered,
+    /// as the notifier does.
+    private func deliver(_ channels: [String], skipping delivered: Set<String>, recipient: String, period: String) throws
+        -> DeliveryReport
+    {
+        var results: [DeliveryReport.Channel] = []
+        for channel in channels where !delivered.contains(channel) {
+            if Self.consume(&channelFailures, "\(recipient)/\(channel)") {
+                let error = NotifierError(code: .http, message: "the webhook answered 503", channel: channel, statusCode: 503)
+                results.append(.init(name: channel, attempts: 1, error: error))
+            } else {
+                channelsSent.append(ChannelSent(recipient: recipient, period: period, channel: channel))
+                results.append(.init(name: channel, attempts: 1, error: nil))
+            }
+        }
+        let report = DeliveryReport(recipient: recipient, channels: results)
+        if report.delivered.isEmpty, let failure = report.failure { throw failure }
+        return report
     }
 
     func dataWatermark(tenant: String) async throws -> String {
@@ -102,9 +159,14 @@ actor FakeDeliveryJobs: InsightDeliveryJobs {
         }
     }
 
-    func push(_ alert: RecipientAlert) async throws {
+    func push(_ alert: RecipientAlert, skipping delivered: Set<String>) async throws -> DeliveryReport {
+        skipped.append(delivered)
         await pause()
+        let report = try deliver(
+            alertChannels[alert.recipient.id] ?? ["webhook:hook"], skipping: delivered, recipient: alert.recipient.id,
+            period: alert.insight.id)
         pushed.append(Pushed(tenant: alert.tenant, recipient: alert.recipient.id, insight: alert.insight.id))
+        return report
     }
 
     static func insight(_ id: String) -> Insight {

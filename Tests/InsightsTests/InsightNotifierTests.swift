@@ -62,6 +62,31 @@ struct InsightNotifierTests {
         }
     }
 
+    @Test("channels delivered before are skipped; a partial failure returns a report whose failure names the channel")
+    func skipsDeliveredChannels() async throws {
+        try await withWebhookReceiver { url, state in
+            // Webhook a can never deliver (no HTTP URL), b always does.
+            let notifier = try InsightNotifier(
+                smtp: nil, webhooks: ["a": webhook("a", "ftp://127.0.0.1/a"), "b": webhook("b", url + "/b")],
+                httpClient: .shared, sleep: { _ in })
+            let digest = NotifierFixtures.digest(recipient: recipient("1", webhooks: ["a", "b"]))
+            let partial = try await notifier.send(digest)
+            #expect(partial.delivered.map(\.name) == ["webhook:b"])
+            #expect(partial.failure?.channel == "webhook:a")
+            #expect(partial.failure.map(String.init(describing:))?.hasPrefix("webhook:a: ") == true)
+            let retry = await #expect(throws: NotifierError.self) {
+                try await notifier.send(digest, skipping: ["webhook:b"])
+            }
+            #expect(retry?.channel == "webhook:a")
+            let alert = RecipientAlert(
+                tenant: "nestle", recipient: recipient("1", webhooks: ["a", "b"]), insight: NotifierFixtures.insights[2])
+            let pushed = try await notifier.push(alert, skipping: ["webhook:a"])
+            #expect(pushed.channels.map(\.name) == ["webhook:b"])
+            #expect(try await notifier.push(alert, skipping: ["webhook:a", "webhook:b"]).channels.isEmpty)
+            #expect(await state.requests.map(\.path) == ["/b", "/b"])
+        }
+    }
+
     @Test("an alert goes to the recipient's webhooks as event alert, with tenant and recipient in the log metadata")
     func alert() async throws {
         let logs = InMemoryLogHandler()

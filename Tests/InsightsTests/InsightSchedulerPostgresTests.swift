@@ -64,6 +64,14 @@ struct InsightSchedulerPostgresTests {
         }
     }
 
+    @Test("e-mail delivered, webhook failing twice then delivered: the webhook is retried alone, as on SQLite")
+    func partialDelivery() async throws {
+        try await InsightsPostgresServer.withDatabase { database, _ in
+            let log = try await DeliveryLog.postgres(database, logger: Fixture.logger)
+            try await PartialDeliveryTests.webhookRetriedAlone(log: log)
+        }
+    }
+
     @Test("claims, failures and watermarks behave as on SQLite")
     func claims() async throws {
         try await InsightsPostgresServer.withDatabase { database, _ in

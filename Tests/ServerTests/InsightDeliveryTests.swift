@@ -26,19 +26,24 @@ struct InsightDeliveryTests {
         }
 
         private(set) var requests: [Request] = []
-        func record(_ request: Request) { requests.append(request) }
+        /// Keeps the request; returns how many came so far.
+        func record(_ request: Request) -> Int {
+            requests.append(request)
+            return requests.count
+        }
     }
 
-    /// A webhook receiver on a free port for the duration of `body`.
-    static func withReceiver(_ body: @Sendable (String, Receiver) async throws -> Void) async throws {
+    /// A webhook receiver on a free port for the duration of `body`; it answers 400 (a
+    /// refusal the notifier does not retry) to the first `refusing` requests, then 200.
+    static func withReceiver(refusing: Int = 0, _ body: @Sendable (String, Receiver) async throws -> Void) async throws {
         let receiver = Receiver()
         let router = Router()
         router.post("hook") { request, _ -> HTTPResponse.Status in
             let buffer = try await request.body.collect(upTo: 10_000_000)
             var headers: [String: String] = [:]
             for field in request.headers { headers[field.name.canonicalName] = field.value }
-            await receiver.record(.init(body: String(buffer: buffer), headers: headers))
-            return .ok
+            let count = await receiver.record(.init(body: String(buffer: buffer), headers: headers))
+            return count <= refusing ? .badRequest : .ok
         }
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         var logger = Logger(label: "receiver")
@@ -96,41 +101,76 @@ struct InsightDeliveryTests {
         return try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: output)) as? [String: Any])
     }
 
-    @Test func theMorningDigestReachesEveryoneOnceByMailAndWebhook() async throws {
-        let port = try #require(
-            Self.environment["CONVAI_TEST_SMTP_PORT"].flatMap { Int($0) },
-            "CONVAI_TEST_SMTP_PORT is not set: run scripts/test, or eval \"$(scripts/smtp-test-server start)\" first")
+    /// The insights settings of these tests: itc only, digests at 07:00 in Kolkata, no
+    /// alerts, the test SMTP server, the NSM's digests to the receiver at `hook`.
+    static func insights(smtpPort: Int, sender: String, folder: URL, hook url: String, secret: String)
+        -> InsightsConfiguration
+    {
+        InsightsConfiguration(
+            schedule: .init(timeZone: "Asia/Kolkata", digestTime: "07:00", alertIntervalMinutes: 0),
+            tenantSchedules: [
+                "nestle": .init(enabled: false), "unilever": .init(enabled: false),
+            ],
+            deliveryLog: .init(path: folder.appendingPathComponent("insights.sqlite").path),
+            smtp: .init(
+                host: "127.0.0.1", port: smtpPort, security: .startTLS, username: Self.environment["CONVAI_TEST_SMTP_USER"],
+                password: Self.environment["CONVAI_TEST_SMTP_PASSWORD"], fromAddress: sender, fromName: "ConvAI Insights",
+                caCertificateFile: Self.environment["CONVAI_TEST_SMTP_CA_FILE"]),
+            webhooks: [
+                "head-office": .init(settings: .init(name: "head-office", url: url, format: .generic, secret: secret), roles: ["NSM"])
+            ])
+    }
+
+    /// 01:30 UTC, 07:00 in Kolkata on 1 July 2025: the digest of that morning, data to 30 June.
+    static let morning = Date(timeIntervalSince1970: 1_751_333_400)
+
+    /// The insight service and the scheduler's jobs over `configuration`, for the duration
+    /// of `body`; the HTTP client and the tenants' databases are closed afterwards.
+    static func withJobs(
+        _ configuration: ConvAIConfiguration, _ body: (InsightService, InsightJobs) async throws -> Void
+    ) async throws {
+        let logger = Logger(label: "test")
+        let router = TenantRouter(tenants: configuration.tenants, logger: logger)
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        do {
+            let service = try InsightService(configuration: configuration, tenants: router, logger: logger)
+            try await body(service, InsightJobs(service: service, notifier: try service.notifier(httpClient: client), logger: logger))
+        } catch {
+            try? await client.shutdown()
+            await router.closeAll()
+            throw error
+        }
+        try await client.shutdown()
+        await router.closeAll()
+    }
+
+    /// A sender address of this run alone, a new temporary folder (the caller removes it)
+    /// and the seeded tenants' configuration with sales-territory row-level security.
+    static func run() async throws -> (sender: String, folder: URL, seeded: ConvAIConfiguration) {
         let sender = "digest-\(UUID().uuidString.prefix(8).lowercased())@convai.test"
-        let secret = "webhook-secret-for-the-delivery-test"
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("convai-delivery-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        var seeded = try await SampleTenants.shared.configuration()
+        seeded.rowLevelSecurity = .salesTerritories
+        return (sender, folder, seeded)
+    }
+
+    static func smtpPort() throws -> Int {
+        try #require(
+            Self.environment["CONVAI_TEST_SMTP_PORT"].flatMap { Int($0) },
+            "CONVAI_TEST_SMTP_PORT is not set: run scripts/test, or eval \"$(scripts/smtp-test-server start)\" first")
+    }
+
+    @Test func theMorningDigestReachesEveryoneOnceByMailAndWebhook() async throws {
+        let port = try Self.smtpPort()
+        let secret = "webhook-secret-for-the-delivery-test"
+        let (sender, folder, seeded) = try await Self.run()
         defer { try? FileManager.default.removeItem(at: folder) }
-        var base = try await SampleTenants.shared.configuration()
-        base.rowLevelSecurity = .salesTerritories
-        let seeded = base
         try await Self.withReceiver { url, receiver in
             var configuration = seeded
-            configuration.insights = InsightsConfiguration(
-                schedule: .init(timeZone: "Asia/Kolkata", digestTime: "07:00", alertIntervalMinutes: 0),
-                tenantSchedules: [
-                    "nestle": .init(enabled: false), "unilever": .init(enabled: false),
-                ],
-                deliveryLog: .init(path: folder.appendingPathComponent("insights.sqlite").path),
-                smtp: .init(
-                    host: "127.0.0.1", port: port, security: .startTLS, username: Self.environment["CONVAI_TEST_SMTP_USER"],
-                    password: Self.environment["CONVAI_TEST_SMTP_PASSWORD"], fromAddress: sender, fromName: "ConvAI Insights",
-                    caCertificateFile: Self.environment["CONVAI_TEST_SMTP_CA_FILE"]),
-                webhooks: [
-                    "head-office": .init(settings: .init(name: "head-office", url: url, format: .generic, secret: secret), roles: ["NSM"])
-                ])
-            let logger = Logger(label: "test")
-            let router = TenantRouter(tenants: configuration.tenants, logger: logger)
-            let service = try InsightService(configuration: configuration, tenants: router, logger: logger)
-            let client = HTTPClient(eventLoopGroupProvider: .singleton)
-            // 01:30 UTC is 07:00 in Kolkata on 1 July: the digest of that morning, data to 30 June.
-            let morning = Date(timeIntervalSince1970: 1_751_333_400)
-            do {
-                let jobs = InsightJobs(service: service, notifier: try service.notifier(httpClient: client), logger: logger)
+            configuration.insights = Self.insights(smtpPort: port, sender: sender, folder: folder, hook: url, secret: secret)
+            try await Self.withJobs(configuration) { service, jobs in
+                let morning = Self.morning
                 let early = try await service.scheduler(jobs: jobs, clock: { morning.addingTimeInterval(-60) })
                 await early.tick()
                 try await early.log.close()
@@ -178,13 +218,50 @@ struct InsightDeliveryTests {
                 try await restarted.log.close()
                 #expect(try Self.messages(from: sender).count == sent.count)
                 #expect(await receiver.requests.count == 1)
-            } catch {
-                try? await client.shutdown()
-                await router.closeAll()
-                throw error
             }
-            try await client.shutdown()
-            await router.closeAll()
+        }
+    }
+
+    @Test func aRefusedWebhookIsRetriedAloneAndTheEmailGoesOutOnce() async throws {
+        let port = try Self.smtpPort()
+        let (sender, folder, seeded) = try await Self.run()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // The head office hook refuses the first post (400: not retried by the notifier).
+        try await Self.withReceiver(refusing: 1) { url, receiver in
+            var configuration = seeded
+            configuration.insights = Self.insights(smtpPort: port, sender: sender, folder: folder, hook: url, secret: "s")
+            try await Self.withJobs(configuration) { service, jobs in
+                let morning = Self.morning
+                let recipients = try await jobs.recipients(tenant: "itc")
+                let head = try #require(recipients.first { $0.hierarchyRole == "NSM" })
+                let headMail = try #require(head.email)
+                let key = DeliveryKey(tenant: "itc", kind: .digest, recipientID: head.id, periodKey: "2025-07-01")
+
+                let first = try await service.scheduler(jobs: jobs, clock: { morning })
+                await first.tick()
+                let failed = try await first.log.record(key)
+                try await first.log.close()
+                #expect(failed?.status == .failed && failed?.attempts == 1)
+                #expect(failed?.lastError?.contains("webhook:head-office") == true, "\(failed?.lastError ?? "")")
+                #expect(try Self.messages(from: sender, to: headMail).count == 1)
+                let mailed = try Self.messages(from: sender).count
+                #expect(await receiver.requests.count == 1)
+
+                // A restarted scheduler, after the back-off: the hook gets the digest, and
+                // nobody, the head included, is e-mailed again.
+                let retried = try await service.scheduler(jobs: jobs, clock: { morning.addingTimeInterval(600) })
+                await retried.tick()
+                let delivered = try await retried.log.record(key)
+                try await retried.log.close()
+                #expect(delivered?.status == .delivered)
+                #expect(try Self.messages(from: sender, to: headMail).count == 1)
+                #expect(try Self.messages(from: sender).count == mailed)
+                let requests = await receiver.requests
+                #expect(requests.count == 2)
+                let retry = try #require(requests.last)
+                let payload = try #require(try JSONSerialization.jsonObject(with: Data(retry.body.utf8)) as? [String: Any])
+                #expect((payload["recipient"] as? [String: Any])?["id"] as? String == head.id)
+            }
         }
     }
 }

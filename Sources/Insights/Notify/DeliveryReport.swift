@@ -43,6 +43,18 @@ public struct DeliveryReport: Sendable, CustomStringConvertible {
     /// The channels that failed.
     public var failed: [Channel] { channels.filter { !$0.succeeded } }
 
+    /// Why the delivery is incomplete, naming the channels still owed; `nil` when every
+    /// channel delivered. One failed channel gives its own error, several an `undelivered`
+    /// one listing them (the first one's error underneath).
+    public var failure: NotifierError? {
+        let failed = failed
+        guard let first = failed.first else { return nil }
+        if failed.count == 1, let only = first.error { return only }
+        return NotifierError(
+            code: .undelivered, message: "not delivered to " + failed.map(\.name).joined(separator: ", "),
+            attempts: failed.map(\.attempts).reduce(0, +), underlying: first.error)
+    }
+
     /// One line per channel.
     public var description: String {
         "DeliveryReport(\(recipient)): "

@@ -11,8 +11,9 @@ import NIOPosix
 /// names. Insights are already scoped to the recipient by the generator; the notifier's
 /// part of role-based filtering is never to mix two people's deliveries.
 ///
-/// A call throws only when every channel failed, so that the scheduler retries the whole
-/// delivery; a partial success returns a report naming the failed channels.
+/// A call throws only when every channel it tried failed; a partial success returns a report
+/// naming the failed channels. The scheduler records the channels that delivered and, on its
+/// retry, passes them as `skipping`, so that only the failed ones are sent again.
 public struct InsightNotifier: Sendable {
     /// The mail server; `nil` sends no e-mail.
     public var smtp: SMTPSettings?
@@ -43,11 +44,12 @@ public struct InsightNotifier: Sendable {
     }
 
     /// E-mails the digest to its recipient (when they have an address and SMTP is
-    /// configured) and posts it to each of their webhooks.
-    public func send(_ digest: Digest) async throws -> DeliveryReport {
+    /// configured) and posts it to each of their webhooks, except the channels named in
+    /// `skipping` (`email`, `webhook:<name>`: delivered by an earlier attempt).
+    public func send(_ digest: Digest, skipping delivered: Set<String> = []) async throws -> DeliveryReport {
         let logger = logger(tenant: digest.tenant, recipient: digest.recipient.id)
         var jobs: [Job] = []
-        if let smtp, let email = digest.recipient.email, !email.isEmpty {
+        if let smtp, let email = digest.recipient.email, !email.isEmpty, !delivered.contains(Self.emailChannel) {
             let message = MIMEMessage(
                 from: .init(email: smtp.fromAddress, name: smtp.fromName),
                 to: [.init(email: email, name: digest.recipient.name)],
@@ -57,37 +59,51 @@ public struct InsightNotifier: Sendable {
             emailLogger[metadataKey: NotifierLogKey.channel] = "email"
             let client = SMTPClient(settings: smtp, eventLoopGroup: eventLoopGroup, logger: emailLogger)
             jobs.append(
-                Job(name: "email") {
+                Job(name: Self.emailChannel) {
                     try await client.send(message)
                     return 1
                 })
         }
-        var unknown: [String] = []
         let sender = WebhookSender(httpClient: httpClient, logger: logger, sleep: sleep)
-        for name in Self.unique(digest.recipient.webhooks) {
-            guard let webhook = webhooks[name] else {
-                unknown.append(name)
-                continue
-            }
-            jobs.append(Job(name: "webhook:\(name)") { try await sender.send(digest, to: webhook).attempts })
+        let (hooks, unknown) = webhookJobs(digest.recipient.webhooks, skipping: delivered) { webhook in
+            try await sender.send(digest, to: webhook).attempts
         }
-        return try await deliver(jobs, unknown: unknown, recipient: digest.recipient.id, what: "digest", logger: logger)
+        return try await deliver(
+            jobs + hooks, unknown: unknown, recipient: digest.recipient.id, what: "digest", logger: logger)
     }
 
-    /// Posts one alert to the recipient's webhooks (alerts are not e-mailed).
-    public func push(_ alert: RecipientAlert) async throws -> DeliveryReport {
+    /// Posts one alert to the recipient's webhooks (alerts are not e-mailed), except the
+    /// channels named in `skipping`.
+    public func push(_ alert: RecipientAlert, skipping delivered: Set<String> = []) async throws -> DeliveryReport {
         let logger = logger(tenant: alert.tenant, recipient: alert.recipient.id)
+        let sender = WebhookSender(httpClient: httpClient, logger: logger, sleep: sleep)
+        let (jobs, unknown) = webhookJobs(alert.recipient.webhooks, skipping: delivered) { webhook in
+            try await sender.push(alert, to: webhook).attempts
+        }
+        return try await deliver(jobs, unknown: unknown, recipient: alert.recipient.id, what: "alert", logger: logger)
+    }
+
+    /// The channel name of the e-mail in reports and in the delivery log.
+    static let emailChannel = "email"
+
+    /// The channel name of a webhook in reports and in the delivery log.
+    static func webhookChannel(_ name: String) -> String { "webhook:\(name)" }
+
+    /// One job per named webhook not yet delivered, and the names no webhook is configured for.
+    private func webhookJobs(
+        _ names: [String], skipping delivered: Set<String>,
+        post: @escaping @Sendable (WebhookSettings) async throws -> Int
+    ) -> (jobs: [Job], unknown: [String]) {
         var jobs: [Job] = []
         var unknown: [String] = []
-        let sender = WebhookSender(httpClient: httpClient, logger: logger, sleep: sleep)
-        for name in Self.unique(alert.recipient.webhooks) {
+        for name in Self.unique(names) where !delivered.contains(Self.webhookChannel(name)) {
             guard let webhook = webhooks[name] else {
                 unknown.append(name)
                 continue
             }
-            jobs.append(Job(name: "webhook:\(name)") { try await sender.push(alert, to: webhook).attempts })
+            jobs.append(Job(name: Self.webhookChannel(name)) { try await post(webhook) })
         }
-        return try await deliver(jobs, unknown: unknown, recipient: alert.recipient.id, what: "alert", logger: logger)
+        return (jobs, unknown)
     }
 
     // MARK: Fan-out
@@ -123,7 +139,7 @@ public struct InsightNotifier: Sendable {
         }
         var channels = results.compactMap { $0 }
         for name in unknown {
-            let channel = "webhook:\(name)"
+            let channel = Self.webhookChannel(name)
             channels.append(
                 .init(
                     name: channel, attempts: 0,
@@ -151,13 +167,7 @@ public struct InsightNotifier: Sendable {
             logger.debug("\(what) has no channel to go to")
             return report
         }
-        if report.delivered.isEmpty {
-            if channels.count == 1, let only = channels[0].error { throw only }
-            throw NotifierError(
-                code: .undelivered,
-                message: "no channel delivered the \(what): " + report.failed.map(\.name).joined(separator: ", "),
-                attempts: channels.map(\.attempts).reduce(0, +), underlying: channels.first?.error)
-        }
+        if report.delivered.isEmpty, let failure = report.failure { throw failure }
         return report
     }
 

@@ -87,7 +87,7 @@ public struct WebhookSender: Sendable {
     private func post(_ body: Data, deliveryID: String, event: String, to webhook: WebhookSettings) async throws
         -> WebhookDelivery
     {
-        let channel = "webhook:\(webhook.name)"
+        let channel = InsightNotifier.webhookChannel(webhook.name)
         guard let url = URL(string: webhook.url), let scheme = url.scheme?.lowercased(),
             scheme == "https" || scheme == "http",
             url.host != nil

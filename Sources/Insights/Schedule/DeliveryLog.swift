@@ -10,6 +10,10 @@ public import Warehouse
 ///   (period = tenant-local date), alert (period = insight id) or tenant digest run
 ///   (recipient ''), with its status (`claimed`, `delivered`, `failed`), the claiming
 ///   instance (`owner`) and its lease, the failed attempts and the last error.
+/// - `insight_delivery_channels (tenant, kind, recipient_id, period_key, channel)`: the
+///   channels (`email`, `webhook:<name>`) of a digest or alert that went out, so that a retry
+///   after a partial failure sends only the others. A table of its own rather than a column,
+///   so that logs written before it need only a `CREATE TABLE IF NOT EXISTS`.
 /// - `insight_watermarks (tenant)`: the data watermark whose alerts were all pushed, and
 ///   when it was last read.
 ///
@@ -79,6 +83,12 @@ public final class DeliveryLog: Sendable {
                 PRIMARY KEY (tenant, kind, recipient_id, period_key))
             """,
             "CREATE INDEX IF NOT EXISTS insight_deliveries_created ON insight_deliveries (tenant, created_at)",
+            """
+            CREATE TABLE IF NOT EXISTS insight_delivery_channels (
+                tenant TEXT NOT NULL, kind TEXT NOT NULL, recipient_id TEXT NOT NULL, period_key TEXT NOT NULL,
+                channel TEXT NOT NULL, delivered_at TIMESTAMP NOT NULL,
+                PRIMARY KEY (tenant, kind, recipient_id, period_key, channel))
+            """,
             """
             CREATE TABLE IF NOT EXISTS insight_watermarks (
                 tenant TEXT NOT NULL PRIMARY KEY, watermark TEXT, checked_at TIMESTAMP NOT NULL)
@@ -164,7 +174,31 @@ public final class DeliveryLog: Sendable {
         return changed > 0
     }
 
+    /// Records that `channels` of `key` went out. Not tied to the claim: it states what
+    /// reached the wire, so even a holder whose lease ran out records it, and a later attempt
+    /// does not send those channels again.
+    public func markChannelsDelivered(_ key: DeliveryKey, channels: [String], now: Date) async throws {
+        let m = dialect.parameterMarker
+        for channel in Set(channels) {
+            try await database.execute(
+                """
+                INSERT INTO insight_delivery_channels (tenant, kind, recipient_id, period_key, channel, delivered_at)
+                VALUES (\(m(1)), \(m(2)), \(m(3)), \(m(4)), \(m(5)), \(m(6)))
+                ON CONFLICT (tenant, kind, recipient_id, period_key, channel) DO NOTHING
+                """,
+                Self.keyBinds(key) + [.string(channel), .timestamp(Self.timestamp(now))])
+        }
+    }
+
     // MARK: - Reading
+
+    /// The channels of `key` that went out in earlier attempts.
+    public func deliveredChannels(_ key: DeliveryKey) async throws -> Set<String> {
+        let result = try await database.query(
+            "SELECT channel FROM insight_delivery_channels WHERE \(Self.keyPredicate(from: 1, dialect))",
+            Self.keyBinds(key))
+        return Set(result.rows.compactMap { $0.first?.stringValue })
+    }
 
     /// Whether `key` was delivered.
     public func isDelivered(_ key: DeliveryKey) async throws -> Bool {

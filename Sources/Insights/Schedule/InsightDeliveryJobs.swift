@@ -11,8 +11,13 @@ public protocol InsightDeliveryJobs: Sendable {
     /// reads the tenant's data once for all of them).
     func digests(tenant: String, recipients: [Recipient], asOf: SQLDate) async throws -> [Digest]
 
-    /// Sends one digest by e-mail and to the recipient's webhooks.
-    func send(_ digest: Digest) async throws
+    /// Sends one digest by e-mail and to the recipient's webhooks, except the channels in
+    /// `delivered` (`email`, `webhook:<name>`), which an earlier attempt delivered.
+    ///
+    /// Returns what happened on each channel tried; throws when nothing went out. The
+    /// scheduler records the channels that delivered and retries the delivery, for the
+    /// other channels only, while the report names a failed one.
+    func send(_ digest: Digest, skipping delivered: Set<String>) async throws -> DeliveryReport
 
     /// A marker that changes whenever the tenant's data changes (new rows loaded): the
     /// scheduler looks for alerts only when it moved.
@@ -22,8 +27,9 @@ public protocol InsightDeliveryJobs: Sendable {
     /// the last day with data.
     func alerts(tenant: String, recipients: [Recipient]) async throws -> [RecipientAlert]
 
-    /// Pushes one alert to the recipient's webhooks.
-    func push(_ alert: RecipientAlert) async throws
+    /// Pushes one alert to the recipient's webhooks, except the channels in `delivered`;
+    /// reports and throws as ``send(_:skipping:)`` does.
+    func push(_ alert: RecipientAlert, skipping delivered: Set<String>) async throws -> DeliveryReport
 }
 
 /// One alert for one recipient.

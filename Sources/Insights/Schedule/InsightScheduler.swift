@@ -13,7 +13,9 @@ import Warehouse
 /// ``DeliveryLog/markDelivered(_:owner:now:)`` lets another instance claim the delivery
 /// once the lease has expired and send it again: delivery is at-least-once at the
 /// transport and exactly-once in the log. Failed deliveries are retried on later ticks
-/// with exponential back-off, at most ``DeliveryLog/maxAttempts`` times.
+/// with exponential back-off, at most ``DeliveryLog/maxAttempts`` times. A delivery goes to
+/// several channels (e-mail, webhooks): the ones that went out are recorded per channel and
+/// a retry sends only the others; the row is delivered once every channel is.
 ///
 /// Job errors never end the scheduler: they are logged at info (a library does not decide
 /// what is an error for the operator) with `tenant.id`, `insights.kind` and
@@ -220,18 +222,10 @@ public final class InsightScheduler: Sendable {
                         ])
                     continue
                 }
-                do {
-                    try await jobs.send(digest)
-                } catch {
-                    logger.info(
-                        "insight digest not sent",
-                        metadata: [
-                            "tenant.id": "\(tenant)", "insights.kind": "digest", "insights.recipient": "\(recipient.id)",
-                            "insights.period": "\(period)", "error": "\(error)",
-                        ])
-                    try await fail(key(recipient.id), error: error)
-                    continue
+                let attempt = try await deliver(key(recipient.id)) { delivered in
+                    try await jobs.send(digest, skipping: delivered)
                 }
+                guard attempt == .delivered else { continue }
             }
             if try await !log.markDelivered(key(recipient.id), owner: instanceID, now: clock()) {
                 logger.info(
@@ -286,19 +280,57 @@ public final class InsightScheduler: Sendable {
         guard try await log.claim(key, owner: instanceID, lease: lease, now: clock()) else {
             return try await log.record(key).map(log.isSettled) ?? false
         }
-        do {
-            try await jobs.push(alert)
-        } catch {
-            logger.info(
-                "insight alert not pushed",
-                metadata: [
-                    "tenant.id": "\(alert.tenant)", "insights.kind": "alert", "insights.recipient": "\(alert.recipient.id)",
-                    "insights.insight": "\(alert.insight.id)", "error": "\(error)",
-                ])
-            return try await fail(key, error: error)
+        switch try await deliver(key, { delivered in try await jobs.push(alert, skipping: delivered) }) {
+        case .delivered:
+            try await log.markDelivered(key, owner: instanceID, now: clock())
+            return true
+        case .retry: return false
+        case .failedForGood: return true
         }
-        try await log.markDelivered(key, owner: instanceID, now: clock())
-        return true
+    }
+
+    // MARK: - Channels
+
+    /// How one attempt at a claimed delivery ended.
+    enum Attempt: Equatable {
+        /// Every channel has gone out (now or in an earlier attempt).
+        case delivered
+        /// A channel is still owed; the row waits for its back-off.
+        case retry
+        /// A channel is still owed and no attempt is left.
+        case failedForGood
+    }
+
+    /// Sends a claimed delivery on the channels no earlier attempt delivered, and records
+    /// those that went out, so that a retry, in this instance or another, or after a
+    /// restart, sends only the rest. Any channel still owed counts a failed attempt for the
+    /// whole row, with the same back-off and limit as when nothing went out; the caller
+    /// marks the row delivered on ``Attempt/delivered``.
+    private func deliver(
+        _ key: DeliveryKey, _ send: (Set<String>) async throws -> DeliveryReport
+    ) async throws -> Attempt {
+        let metadata: Logger.Metadata = [
+            "tenant.id": "\(key.tenant)", "insights.kind": "\(key.kind)", "insights.recipient": "\(key.recipientID)",
+            "insights.period": "\(key.periodKey)",
+        ]
+        let delivered = try await log.deliveredChannels(key)
+        let report: DeliveryReport
+        do {
+            report = try await send(delivered)
+        } catch {
+            logger.info("insight \(key.kind) not sent", metadata: metadata.merging(["error": "\(error)"]) { $1 })
+            return try await fail(key, error: error) ? .failedForGood : .retry
+        }
+        try await log.markChannelsDelivered(key, channels: report.delivered.map(\.name), now: clock())
+        guard let failure = report.failure else { return .delivered }
+        logger.info(
+            "insight \(key.kind) partly sent",
+            metadata: metadata.merging(
+                [
+                    "insights.channels_delivered": "\(report.delivered.map(\.name) + delivered.sorted())",
+                    "error": "\(failure)",
+                ]) { $1 })
+        return try await fail(key, error: failure) ? .failedForGood : .retry
     }
 
     // MARK: - Failures

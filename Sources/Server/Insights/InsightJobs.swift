@@ -31,12 +31,13 @@ public struct InsightJobs: InsightDeliveryJobs {
         return try await service.digests(tenant: tenant, recipients: recipients, asOf: min(asOf, latest))
     }
 
-    /// E-mails and posts one digest.
-    public func send(_ digest: Digest) async throws {
-        let report = try await notifier.send(digest)
+    /// E-mails and posts one digest, on the channels not delivered before.
+    public func send(_ digest: Digest, skipping delivered: Set<String>) async throws -> DeliveryReport {
+        let report = try await notifier.send(digest, skipping: delivered)
         logger.info(
-            "insight digest delivered",
+            report.failed.isEmpty ? "insight digest delivered" : "insight digest partly delivered",
             metadata: ["tenant.id": "\(digest.tenant)", "insights.recipient": "\(digest.recipient.id)", "insights.report": "\(report)"])
+        return report
     }
 
     /// The latest day with sales and the number of sales lines: moves when data is loaded.
@@ -54,9 +55,9 @@ public struct InsightJobs: InsightDeliveryJobs {
         }
     }
 
-    /// Posts one alert to the recipient's webhooks.
-    public func push(_ alert: RecipientAlert) async throws {
-        _ = try await notifier.push(alert)
+    /// Posts one alert to the recipient's webhooks not delivered before.
+    public func push(_ alert: RecipientAlert, skipping delivered: Set<String>) async throws -> DeliveryReport {
+        try await notifier.push(alert, skipping: delivered)
     }
 }
 
