@@ -89,15 +89,23 @@ public struct InsightGenerator: Sendable {
 
     /// Urgent insights about the latest data: unusual days well past the threshold, stock
     /// build-ups and record lows, per recipient.
+    ///
+    /// An alert is identified by its insight's id. A stock build-up's id names the first day
+    /// of its episode, so one that lasts weeks is one alert, pushed the first day it is seen;
+    /// one whose start lies before the data read (over four weeks ago) is left to the digests.
     public func alerts(for recipients: [Recipient], asOf: SQLDate, minimumPriority: Double = 56) async throws -> [String: [Insight]] {
         let all = try await insights(for: recipients, asOf: asOf)
         return all.mapValues { insights in
-            insights.filter { insight in
-                insight.priority >= minimumPriority && insight.periodEnd == asOf.description
-                    && [.unusualDay, .stockBuildUp, .record].contains(insight.type) && insight.tone != .positive
-                    || insight.type == .unusualDay && insight.priority >= minimumPriority + 10
-            }
+            insights.filter { Self.isAlert($0, asOf: asOf, minimumPriority: minimumPriority) }
         }
+    }
+
+    /// Whether a digest insight of `asOf` is also an alert.
+    static func isAlert(_ insight: Insight, asOf: SQLDate, minimumPriority: Double) -> Bool {
+        if insight.type == .stockBuildUp, insight.id.hasSuffix(":" + OutletDetectors.buildUpOfUnknownStart) { return false }
+        return insight.priority >= minimumPriority && insight.periodEnd == asOf.description
+            && [.unusualDay, .stockBuildUp, .record].contains(insight.type) && insight.tone != .positive
+            || insight.type == .unusualDay && insight.priority >= minimumPriority + 10
     }
 
     /// Runs every detector for one territory on each day `from`…`to` with data read once

@@ -198,6 +198,43 @@ struct OutletDetectors {
             mergeKey: "concentration", clause: title.prefix(1).lowercased() + title.dropFirst(), signals: [])
     }
 
+    /// The id part of a build-up whose episode began before the first day the data read can
+    /// judge: it cannot be told from the one of the day before, so it is never alerted.
+    static let buildUpOfUnknownStart = "ongoing"
+
+    /// Whether primary against secondary quantity over `stockBuildUpWeeks` is a build-up.
+    private func isBuildUp(primary: Double, secondary: Double) -> Bool {
+        secondary > 0 && primary >= context.settings.stockBuildUpRatio * secondary && primary - secondary >= 20
+    }
+
+    /// The first as-of day of the build-up episode running on the as-of day: walking back
+    /// while the weeks ending each day before were a build-up too. `nil` when the episode
+    /// reaches back past the earliest day whose weeks the `accounts` window holds.
+    private func buildUpStart(_ account: Int, primary: Double, secondary: Double) -> SQLDate? {
+        let data = context.view.data
+        let window = data.windows.accounts
+        let days = 7 * context.settings.stockBuildUpWeeks
+        let primaryDays = data.primaryQuantity[account]
+        let secondaryDays = data.secondaryQuantity[account]
+        guard var end = window.index(of: context.asOf) else { return nil }
+        var primary = primary
+        var secondary = secondary
+        // Slides the weeks back one day at a time: the day that enters at the front, the
+        // as-of end leaves (whole quantities: the sums stay exact).
+        while end - days >= 0 {
+            primary += primaryDays[end - days] - primaryDays[end]
+            secondary += secondaryDays[end - days] - secondaryDays[end]
+            end -= 1
+            if !isBuildUp(primary: primary, secondary: secondary) { return window.date(at: end + 1) }
+        }
+        return nil
+    }
+
+    /// Distributors invoiced far more than they sold on over the last weeks. One build-up
+    /// lasting days or weeks is one finding: its id names the first day of the episode
+    /// (when the ratio crossed the threshold), not the as-of day, so that an alert pushed
+    /// for it is not pushed again while it lasts; a new episode, after the ratio fell back
+    /// under the threshold, has a new id. Digests show it every day it lasts.
     func stockBuildUps() -> [Finding] {
         let data = context.view.data
         let settings = context.settings
@@ -207,7 +244,9 @@ struct OutletDetectors {
         return context.view.accounts.compactMap { account in
             let primary = ScopeView.total(data.primaryQuantity[account], in: window, from: from, to: context.asOf)
             let secondary = ScopeView.total(data.secondaryQuantity[account], in: window, from: from, to: context.asOf)
-            guard secondary > 0, primary >= settings.stockBuildUpRatio * secondary, primary - secondary >= 20 else { return nil }
+            guard isBuildUp(primary: primary, secondary: secondary) else { return nil }
+            let start = buildUpStart(account, primary: primary, secondary: secondary)
+            let since = start.flatMap { $0 < context.asOf ? ", over the threshold since \(InsightFormat.day($0))" : nil } ?? ""
             let ratio = primary / secondary
             let info = data.accounts[account]
             let weeks = settings.stockBuildUpWeeks
@@ -227,10 +266,11 @@ struct OutletDetectors {
                     filters: [.member("Accounts.accountId", .equals, [String(info.id)])]))
             return Finding(
                 insight: Insight(
-                    context: context, type: .stockBuildUp, idParts: [String(info.id), context.asOf.description],
+                    context: context, type: .stockBuildUp,
+                    idParts: [String(info.id), start?.description ?? Self.buildUpOfUnknownStart],
                     subject: "Distributor:\(info.name)", title: "Stock building up at \(info.name)",
                     text:
-                        "\(info.name) (\(info.city), \(info.state)) was invoiced \(InsightFormat.units(primary)) in \(weeks) weeks but sold \(InsightFormat.units(secondary)) on to outlets (\(InsightFormat.ratio(ratio))): stock is building up at the distributor.",
+                        "\(info.name) (\(info.city), \(info.state)) was invoiced \(InsightFormat.units(primary)) in \(weeks) weeks but sold \(InsightFormat.units(secondary)) on to outlets (\(InsightFormat.ratio(ratio))\(since)): stock is building up at the distributor.",
                     tone: .warning, priority: 50 + min(35, (ratio - settings.stockBuildUpRatio) * 20), from: from, to: context.asOf,
                     query: query,
                     values: [
