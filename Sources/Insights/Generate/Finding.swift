@@ -6,6 +6,11 @@ import Warehouse
 /// same thing are merged, the clause a merged sentence borrows from it, and the signal in
 /// plain terms for backtests.
 struct Finding: Sendable {
+    /// The id part of an episode (a build-up, a run of record weeks) that began before the
+    /// first day the data read can judge: it cannot be told from yesterday's, so it is never
+    /// alerted, only shown in digests.
+    static let episodeOfUnknownStart = "ongoing"
+
     var insight: Insight
     /// Findings with the same key (within one recipient) say one thing; they become one insight.
     var mergeKey: String?

@@ -93,6 +93,7 @@ public struct InsightGenerator: Sendable {
     /// An alert is identified by its insight's id. A stock build-up's id names the first day
     /// of its episode, so one that lasts weeks is one alert, pushed the first day it is seen;
     /// one whose start lies before the data read (over four weeks ago) is left to the digests.
+    /// A record week's id names the first day of its run of record weeks in the same way.
     public func alerts(for recipients: [Recipient], asOf: SQLDate, minimumPriority: Double = 56) async throws -> [String: [Insight]] {
         let all = try await insights(for: recipients, asOf: asOf)
         return all.mapValues { insights in
@@ -102,7 +103,8 @@ public struct InsightGenerator: Sendable {
 
     /// Whether a digest insight of `asOf` is also an alert.
     static func isAlert(_ insight: Insight, asOf: SQLDate, minimumPriority: Double) -> Bool {
-        if insight.type == .stockBuildUp, insight.id.hasSuffix(":" + OutletDetectors.buildUpOfUnknownStart) { return false }
+        // An episode whose start lies before the data read cannot be told from yesterday's.
+        if [.stockBuildUp, .record].contains(insight.type), insight.id.hasSuffix(":" + Finding.episodeOfUnknownStart) { return false }
         return insight.priority >= minimumPriority && insight.periodEnd == asOf.description
             && [.unusualDay, .stockBuildUp, .record].contains(insight.type) && insight.tone != .positive
             || insight.type == .unusualDay && insight.priority >= minimumPriority + 10

@@ -200,7 +200,7 @@ struct OutletDetectors {
 
     /// The id part of a build-up whose episode began before the first day the data read can
     /// judge: it cannot be told from the one of the day before, so it is never alerted.
-    static let buildUpOfUnknownStart = "ongoing"
+    static let buildUpOfUnknownStart = Finding.episodeOfUnknownStart
 
     /// Whether primary against secondary quantity over `stockBuildUpWeeks` is a build-up.
     private func isBuildUp(primary: Double, secondary: Double) -> Bool {

@@ -200,15 +200,54 @@ struct PatternDetectors {
         }
     }
 
-    func records() -> [Finding] {
-        let weeks = context.settings.recordWeeks
-        let series = dailySeries(includeBrands: false)[0]
-        let available = min(weeks, (series.window.index(of: context.asOf).map { $0 + 1 } ?? 0) / 7)
+    /// A record on the week ending at `end` (a day index of `series`): the latest week
+    /// above every earlier one of up to `recordWeeks`, or below every one (and not zero).
+    private func record(_ series: Series, endingAt end: Int) -> (high: Bool, available: Int, totals: [Double])? {
+        let available = min(context.settings.recordWeeks, (end + 1) / 7)
         // Half a year at least, or "best week" means little.
-        guard available >= 26, let totals = weeklyTotals(series, weeks: available), let latest = totals.last else { return [] }
+        guard available >= 26 else { return nil }
+        let totals = (0..<available).reversed().map { back in
+            let last = end - 7 * back
+            return series.values[(last - 6)...last].reduce(0, +)
+        }
+        let latest = totals[totals.count - 1]
         let earlier = totals.dropLast()
         guard let best = earlier.max(), let worst = earlier.min(), best > 0, worst > 0, latest > best || (latest < worst && latest > 0)
-        else { return [] }
+        else { return nil }
+        return (latest > best, available, totals)
+    }
+
+    /// Record days of one direction this many days apart still make one episode: a slump
+    /// whose weekly total wobbles around its low is one alert, not one each time it dips.
+    static let recordEpisodeGap = 3
+    /// How far back a record's episode is looked for; one older is of unknown start.
+    static let recordEpisodeDays = 56
+
+    /// The first day of the run of record weeks (of the same direction) that reaches the
+    /// as-of day; `nil` when it reaches back further than ``recordEpisodeDays``.
+    private func recordStart(_ series: Series, at index: Int, high: Bool) -> SQLDate? {
+        var start = index
+        var day = index - 1
+        while day >= 0, start - day <= Self.recordEpisodeGap + 1 {
+            if index - day > Self.recordEpisodeDays { return nil }
+            if let found = record(series, endingAt: day), found.high == high { start = day }
+            day -= 1
+        }
+        return series.window.date(at: start)
+    }
+
+    /// The territory's best or weakest week of the last `recordWeeks`. A run of record weeks
+    /// is one finding: its id names the day the run began, so an alert for a slump is pushed
+    /// once, not on every day it lasts.
+    func records() -> [Finding] {
+        let series = dailySeries(includeBrands: false)[0]
+        guard let index = series.window.index(of: context.asOf), let found = record(series, endingAt: index) else { return [] }
+        let (available, totals) = (found.available, found.totals)
+        let latest = totals[totals.count - 1]
+        let earlier = totals.dropLast()
+        let best = earlier.max()!
+        let worst = earlier.min()!
+        let episode = recordStart(series, at: index, high: found.high).map { "since \($0)" } ?? Finding.episodeOfUnknownStart
         let high = latest > best
         let other = high ? best : worst
         let otherIndex = earlier.firstIndex(of: other)!
@@ -218,7 +257,7 @@ struct PatternDetectors {
         return [
             Finding(
                 insight: Insight(
-                    context: context, type: .record, idParts: [high ? "high" : "low", context.asOf.description],
+                    context: context, type: .record, idParts: [high ? "high" : "low", episode],
                     title: "\(high ? "Best" : "Weakest") week in \(available) weeks",
                     text:
                         "The week to \(InsightFormat.day(context.asOf)) was \(context.scopeName)'s \(high ? "best" : "weakest") in \(available) weeks: \(InsightFormat.money(latest)) of net sales, \(InsightFormat.percent(abs(change)).dropFirst()) \(high ? "above the previous best" : "below the previous low") (the week to \(InsightFormat.day(otherEnd)))."
