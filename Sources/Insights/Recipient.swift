@@ -1,4 +1,5 @@
 public import Semantic
+public import Visualization
 
 /// A person who receives insights: someone in the sales hierarchy (`dim_sales_hierarchy`),
 /// or one added in the configuration, with the scope of data they may see.
@@ -66,13 +67,33 @@ public struct Digest: Codable, Sendable, Hashable {
     /// The insights, highest priority first.
     public var insights: [Insight]
 
+    /// How its numbers are written: the tenant's `locale` (Indian lakh and crore by default).
+    public var numberStyle: NumberFormat.Style
+
     /// Makes a digest.
-    public init(tenant: String, tenantName: String, recipient: Recipient, asOf: String, insights: [Insight]) {
+    public init(
+        tenant: String, tenantName: String, recipient: Recipient, asOf: String, insights: [Insight],
+        numberStyle: NumberFormat.Style = .india
+    ) {
         self.tenant = tenant
         self.tenantName = tenantName
         self.recipient = recipient
         self.asOf = asOf
         self.insights = insights
+        self.numberStyle = numberStyle
+    }
+
+    private enum CodingKeys: String, CodingKey { case tenant, tenantName, recipient, asOf, insights, numberStyle }
+
+    /// Reads a digest; one written before digests carried their number style is Indian.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        tenant = try container.decode(String.self, forKey: .tenant)
+        tenantName = try container.decode(String.self, forKey: .tenantName)
+        recipient = try container.decode(Recipient.self, forKey: .recipient)
+        asOf = try container.decode(String.self, forKey: .asOf)
+        insights = try container.decode([Insight].self, forKey: .insights)
+        numberStyle = try container.decodeIfPresent(NumberFormat.Style.self, forKey: .numberStyle) ?? .india
     }
 
     /// "Mumbai (City)" or "All of ITC Limited".

@@ -116,6 +116,28 @@ struct DigestRendererTests {
         #expect(html.contains("No chart") && html.contains("q1") && html.contains("q2"))
     }
 
+    @Test("chart numbers follow the digest's style: lakh grouping by default, thousands for international tenants")
+    func numberStyle() throws {
+        let chart = ChartConfiguration(
+            type: .bar, title: "Net sales", labels: ["Mumbai", "Pune"], datasets: [.init(label: "v", data: [1_234_567, 98_765.4])])
+        let insight = NotifierFixtures.insight("a", .record, .neutral, title: "T", text: "t", priority: 1, chart: chart, question: "q")
+        var digest = NotifierFixtures.digest(insights: [insight])
+        #expect(digest.numberStyle == .india)
+        #expect(renderer.html(for: digest).contains(">12,34,567<"))
+        #expect(renderer.plainText(for: digest).contains("12,34,567"))
+        digest.numberStyle = .international
+        let html = renderer.html(for: digest)
+        #expect(html.contains(">1,234,567<") && html.contains(">98,765<"))
+        #expect(!html.contains("12,34,567"))
+        #expect(renderer.plainText(for: digest).contains("1,234,567"))
+        // A digest stored before it carried a style reads as Indian.
+        var json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(digest)) as! [String: Any]
+        #expect(json["numberStyle"] as? String == "international")
+        json["numberStyle"] = nil
+        let older = try JSONDecoder().decode(Digest.self, from: JSONSerialization.data(withJSONObject: json))
+        #expect(older.numberStyle == .india)
+    }
+
     @Test("text from data is escaped, in the HTML and nowhere turned into markup")
     func escaping() {
         let chart = ChartConfiguration(

@@ -248,6 +248,22 @@ struct InsightGeneratorTests {
         #expect(!brandTrends.isEmpty)
     }
 
+    @Test("an international tenant's sentences write money in thousands and millions, the same findings otherwise")
+    func internationalNumbers() async throws {
+        let tenant = try await InsightTenant.shared.loaded()
+        let nsm = try tenant.recipient("NSM")
+        let indian = try #require(tenant.insights[nsm.id])
+        let generator = InsightGenerator(
+            model: tenant.model, database: tenant.database, tenantName: "ITC Limited", numberFormat: .international)
+        let international = try #require(try await generator.insights(for: [nsm], asOf: InsightTenant.asOf)[nsm.id])
+        #expect(international.map(\.id) == indian.map(\.id))
+        let indianText = indian.map(\.text).joined(separator: " ")
+        let internationalText = international.map(\.text).joined(separator: " ")
+        #expect(indianText.contains(/₹[0-9.,]+ (L|Cr)/))
+        #expect(!internationalText.contains(/₹[0-9.,]+ (L|Cr)/), "\(internationalText)")
+        #expect(internationalText.contains(/₹[0-9.,]+(K|M)/), "\(internationalText)")
+    }
+
     @Test("change drivers and leaders: their query returns each change quoted", arguments: ["NSM", "ZSM", "ASM", "SO"])
     func driverEvidence(level: String) async throws {
         let tenant = try await InsightTenant.shared.loaded()

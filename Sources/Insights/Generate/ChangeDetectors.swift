@@ -66,13 +66,13 @@ struct ChangeDetectors {
     private func metrics() -> [Metric] {
         let view = context.view
         return [
-            Metric(measure: "Transactions.netSales", name: "net sales", format: InsightFormat.money) { window, from, to in
+            Metric(measure: "Transactions.netSales", name: "net sales", format: context.format.money) { window, from, to in
                 ScopeView.total(view.netSales, in: window, from: from, to: to)
             },
-            Metric(measure: "Transactions.totalQuantity", name: "volume", format: InsightFormat.units) { window, from, to in
+            Metric(measure: "Transactions.totalQuantity", name: "volume", format: context.format.units) { window, from, to in
                 ScopeView.total(view.quantity, in: window, from: from, to: to)
             },
-            Metric(measure: "Transactions.uniqueCustomers", name: "buying outlets", format: InsightFormat.count) { _, from, to in
+            Metric(measure: "Transactions.uniqueCustomers", name: "buying outlets", format: context.format.count) { _, from, to in
                 Double(buyingOutlets(from: from, to: to))
             },
         ]
@@ -110,9 +110,9 @@ struct ChangeDetectors {
                 let isNetSales = metric.measure == "Transactions.netSales"
                 guard isNetSales || abs(change) >= context.settings.minimumChangePercent else { continue }
                 let verb = change >= 0 ? "rose" : "fell"
-                let headline = "\(metric.name.prefix(1).uppercased())\(metric.name.dropFirst()) \(change >= 0 ? "up" : "down") \(InsightFormat.percent(change).dropFirst()) \(periods.phrase)"
+                let headline = "\(metric.name.prefix(1).uppercased())\(metric.name.dropFirst()) \(change >= 0 ? "up" : "down") \(context.format.percent(change).dropFirst()) \(periods.phrase)"
                 let text =
-                    "\(metric.name.prefix(1).uppercased())\(metric.name.dropFirst()) in \(context.scopeName) \(verb) \(InsightFormat.percent(abs(change)).dropFirst()) to \(metric.format(current)) in \(periods.currentName), from \(metric.format(previous)) in \(periods.previousName)."
+                    "\(metric.name.prefix(1).uppercased())\(metric.name.dropFirst()) in \(context.scopeName) \(verb) \(context.format.percent(abs(change)).dropFirst()) to \(metric.format(current)) in \(periods.currentName), from \(metric.format(previous)) in \(periods.previousName)."
                 let weeks = periods.key == "wow" ? weeklyTotals(metric: metric, weeks: 8) : []
                 let chart: ChartConfiguration =
                     periods.key == "wow"
@@ -143,7 +143,7 @@ struct ChangeDetectors {
                             chart: chart,
                             followUp: "\(metric.measure == "Transactions.totalQuantity" ? "quantity" : "net sales") by brand \(periods.key == "wow" ? "last 7 days" : "this month")"),
                         mergeKey: "change:\(periods.key)",
-                        clause: "\(metric.name) \(verb) \(InsightFormat.percent(abs(change)).dropFirst())",
+                        clause: "\(metric.name) \(verb) \(context.format.percent(abs(change)).dropFirst())",
                         signals: []))
             }
         }
@@ -196,11 +196,11 @@ struct ChangeDetectors {
                 let top = group.items.prefix(2).filter { ($0.delta >= 0) == (delta >= 0) && $0.delta != 0 }
                 guard let leader = top.first else { continue }
                 let share = delta == 0 ? 0 : leader.delta / delta
-                let names = top.map { "\($0.name) (\(InsightFormat.money($0.delta)))" }.joined(separator: " and ")
+                let names = top.map { "\($0.name) (\(context.format.money($0.delta)))" }.joined(separator: " and ")
                 let against = group.items.last.flatMap { ($0.delta >= 0) != (delta >= 0) && $0.delta != 0 ? $0 : nil }
                 var text =
-                    "Behind the \(InsightFormat.percent(change)) \(periods.phrase) change in \(context.scopeName)'s net sales: \(names) by \(group.kind)"
-                if let against { text += "; \(against.name) moved the other way (\(InsightFormat.money(against.delta)))" }
+                    "Behind the \(context.format.percent(change)) \(periods.phrase) change in \(context.scopeName)'s net sales: \(names) by \(group.kind)"
+                if let against { text += "; \(against.name) moved the other way (\(context.format.money(against.delta)))" }
                 text += "."
                 // By day, as the period change's query (a month of days by distributor for a
                 // whole tenant passes Cube's default 10,000 rows: ask for its maximum).
@@ -227,7 +227,7 @@ struct ChangeDetectors {
                             followUp: "net sales by \(group.kind == "distributor" ? "distributor" : group.kind) \(periods.key == "wow" ? "last 7 days" : "this month")"),
                         // The drivers explain the change: one insight, not two.
                         mergeKey: "change:\(periods.key)",
-                        clause: "by \(group.kind), \(names)\(against.map { "; \($0.name) the other way (\(InsightFormat.money($0.delta)))" } ?? "")",
+                        clause: "by \(group.kind), \(names)\(against.map { "; \($0.name) the other way (\(context.format.money($0.delta)))" } ?? "")",
                         signals: []))
             }
         }
@@ -262,7 +262,7 @@ struct ChangeDetectors {
                     context: context, type: .leadersAndLaggards, idParts: [context.asOf.description],
                     title: "\(leader.name) leads, \(laggard.name) lags",
                     text:
-                        "Month to date, \(leader.name) leads \(context.scopeName)'s \(level == "City" ? "cities" : "\(level.lowercased())s") at \(InsightFormat.percent(leader.change)) on last month's same days, while \(laggard.name) lags at \(InsightFormat.percent(laggard.change)).",
+                        "Month to date, \(leader.name) leads \(context.scopeName)'s \(level == "City" ? "cities" : "\(level.lowercased())s") at \(context.format.percent(leader.change)) on last month's same days, while \(laggard.name) lags at \(context.format.percent(laggard.change)).",
                     tone: laggard.change <= -context.settings.minimumChangePercent ? .warning : .neutral,
                     priority: 24 + min(36, spread * 0.8), from: periods.previous.from, to: periods.current.to,
                     query: context.dailyQuery(
@@ -309,14 +309,14 @@ struct ChangeDetectors {
         let monthName = InsightFormat.monthName(month)
         let previousName = InsightFormat.monthName(previousStart.components.month)
         let direction =
-            abs(change) < 0.5 ? "level with" : change > 0 ? "\(InsightFormat.percent(change).dropFirst()) above" : "\(InsightFormat.percent(change).dropFirst()) below"
+            abs(change) < 0.5 ? "level with" : change > 0 ? "\(context.format.percent(change).dropFirst()) above" : "\(context.format.percent(change).dropFirst()) below"
         return [
             Finding(
                 insight: Insight(
                     context: context, type: .monthEndProjection, idParts: [context.asOf.description],
-                    title: "\(monthName) heading for \(InsightFormat.money(projected))",
+                    title: "\(monthName) heading for \(context.format.money(projected))",
                     text:
-                        "At this pace \(monthName) closes \(direction) \(previousName) in \(context.scopeName): \(InsightFormat.money(projected)) against \(InsightFormat.money(previous)), with \(InsightFormat.money(monthToDate)) booked in \(day) of \(length) days.",
+                        "At this pace \(monthName) closes \(direction) \(previousName) in \(context.scopeName): \(context.format.money(projected)) against \(context.format.money(previous)), with \(context.format.money(monthToDate)) booked in \(day) of \(length) days.",
                     tone: context.tone(change: change, measure: "Transactions.netSales"),
                     priority: 24 + min(36, abs(change) * 1.5), from: monthStart, to: context.asOf,
                     query: context.dailyQuery(measures: ["Transactions.netSales"], from: previousStart, to: context.asOf),
@@ -330,7 +330,7 @@ struct ChangeDetectors {
                         labels: [previousName, "\(monthName) to date", "\(monthName) projected"],
                         datasets: [.init(label: "Net sales", data: [previous, monthToDate, projected])]),
                     followUp: "net sales by day this month"),
-                mergeKey: nil, clause: "\(monthName) heads for \(InsightFormat.money(projected))", signals: [])
+                mergeKey: nil, clause: "\(monthName) heads for \(context.format.money(projected))", signals: [])
         ]
     }
 }

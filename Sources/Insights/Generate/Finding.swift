@@ -59,6 +59,8 @@ struct DetectionContext: Sendable {
     let restrict: @Sendable (CubeQuery) -> CubeQuery
     /// `true` when a rise of the measure is good news (`meta.up_is_good`, default true).
     let upIsGood: @Sendable (String) -> Bool
+    /// How sentences write numbers: the tenant's locale.
+    var format = InsightFormat(numbers: .india)
 
     /// "Mumbai", "the West zone", "ITC Limited".
     var scopeName: String {

@@ -1,22 +1,24 @@
 import Visualization
 import Warehouse
 
-/// Numbers as an Indian sales team reads them (``NumberFormat/india``): rupees in lakh and
-/// crore, units with grouping, signed percentages, short dates.
-enum InsightFormat {
-    static func money(_ value: Double) -> String { NumberFormat.india.money(value) }
+/// Numbers in insight sentences, in the tenant's style (``NumberFormat/india`` by default:
+/// rupees in lakh and crore), units with grouping, signed percentages; short dates.
+struct InsightFormat: Sendable {
+    let numbers: NumberFormat
 
-    static func units(_ value: Double) -> String { "\(value < 0 ? "−" : "")\(grouped(abs(value).rounded())) units" }
+    func money(_ value: Double) -> String { numbers.money(value) }
 
-    static func count(_ value: Double) -> String { grouped(value.rounded()) }
+    func units(_ value: Double) -> String { "\(value < 0 ? "−" : "")\(grouped(abs(value).rounded())) units" }
+
+    func count(_ value: Double) -> String { grouped(value.rounded()) }
 
     /// `+12.3%`, `−4.0%`.
-    static func percent(_ value: Double) -> String { NumberFormat.india.signedPercent(value) }
+    func percent(_ value: Double) -> String { numbers.signedPercent(value) }
 
     /// `12.3%` without a sign.
-    static func share(_ fraction: Double) -> String { "\(decimal(fraction * 100, places: 1))%" }
+    func share(_ fraction: Double) -> String { "\(Self.decimal(fraction * 100, places: 1))%" }
 
-    static func ratio(_ value: Double) -> String { "\(decimal(value, places: 1))×" }
+    func ratio(_ value: Double) -> String { "\(Self.decimal(value, places: 1))×" }
 
     /// `6 Dec`.
     static func day(_ date: SQLDate) -> String {
@@ -28,8 +30,8 @@ enum InsightFormat {
 
     static func decimal(_ value: Double, places: Int) -> String { NumberFormat.decimal(value, places: places) }
 
-    /// Whole numbers grouped in lakh and crore.
-    static func grouped(_ value: Double) -> String { NumberFormat.india.group(String(Int64(value))) }
+    /// Whole numbers grouped in lakh and crore, or in thousands.
+    func grouped(_ value: Double) -> String { numbers.group(String(Int64(value))) }
 
     private static let monthAbbreviations = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",

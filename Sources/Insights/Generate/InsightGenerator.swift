@@ -1,5 +1,6 @@
 import Foundation
 public import Semantic
+public import Visualization
 public import Warehouse
 
 /// Finds the few things each person should know today in their territory's data.
@@ -19,12 +20,16 @@ public struct InsightGenerator: Sendable {
     public let rowLevelSecurity: RowLevelSecurity
     /// Thresholds and limits.
     public let settings: InsightSettings
+    /// How sentences write numbers (the tenant's `locale`).
+    public let numberFormat: NumberFormat
 
     /// Makes a generator.
     public init(
         model: DataModel, database: any Database, tenantName: String,
-        rowLevelSecurity: RowLevelSecurity = .salesTerritories, settings: InsightSettings = InsightSettings()
+        rowLevelSecurity: RowLevelSecurity = .salesTerritories, settings: InsightSettings = InsightSettings(),
+        numberFormat: NumberFormat = .india
     ) {
+        self.numberFormat = numberFormat
         self.model = model
         self.database = database
         self.tenantName = tenantName
@@ -169,7 +174,7 @@ public struct InsightGenerator: Sendable {
                 guard parts.count == 2, case .bool(let good)? = model.cubes[parts[0]]?.measure(parts[1])?.meta?["up_is_good"]
                 else { return true }
                 return good
-            })
+            }, format: InsightFormat(numbers: numberFormat))
         let changes = ChangeDetectors(context: context)
         let patterns = PatternDetectors(context: context)
         let outlets = OutletDetectors(context: context)

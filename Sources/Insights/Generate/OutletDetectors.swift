@@ -46,7 +46,7 @@ struct OutletDetectors {
         let more = lapsed.count > 3 ? " and \(lapsed.count - 3) more" : ""
         let count = lapsed.count
         let text =
-            "\(count) regular outlet\(count == 1 ? "" : "s") in \(context.scopeName) stopped buying: \(names.joined(separator: ", "))\(more); \(count == 1 ? "it" : "they") bought \(InsightFormat.money(atRisk)) in the 8 weeks before."
+            "\(count) regular outlet\(count == 1 ? "" : "s") in \(context.scopeName) stopped buying: \(names.joined(separator: ", "))\(more); \(count == 1 ? "it" : "they") bought \(context.format.money(atRisk)) in the 8 weeks before."
         let from = outletWindow.date(at: lapsed.map(\.last).min()! - 55)
         let shown = Array(lapsed.prefix(8))
         return [
@@ -115,7 +115,7 @@ struct OutletDetectors {
                     context: context, type: .newOutlets, idParts: [context.asOf.description],
                     title: "\(found.count) new outlet\(found.count == 1 ? "" : "s") this week",
                     text:
-                        "\(found.count) outlet\(found.count == 1 ? "" : "s") in \(context.scopeName) bought for the first time this week: \(names.joined(separator: ", "))\(more), for \(InsightFormat.money(total)).",
+                        "\(found.count) outlet\(found.count == 1 ? "" : "s") in \(context.scopeName) bought for the first time this week: \(names.joined(separator: ", "))\(more), for \(context.format.money(total)).",
                     tone: .positive, priority: 20 + min(25, 3 * Double(found.count)), from: from, to: context.asOf,
                     query: context.dailyQuery(
                         measures: ["Transactions.netSales"], dimensions: ["Customers.customerName", "Customers.customerId"], from: from,
@@ -150,9 +150,9 @@ struct OutletDetectors {
                 if share >= settings.outletConcentrationShare {
                     findings.append(
                         finding(
-                            kind: "outlets", title: "Five outlets carry \(InsightFormat.share(share)) of sales",
+                            kind: "outlets", title: "Five outlets carry \(context.format.share(share)) of sales",
                             text:
-                                "Five of \(sales.count) buying outlets carry \(InsightFormat.share(share)) of \(context.scopeName)'s net sales over 4 weeks, led by \(data.outlets[top[0].0].name) at \(InsightFormat.share(top[0].1 / total)): losing one would hurt.",
+                                "Five of \(sales.count) buying outlets carry \(context.format.share(share)) of \(context.scopeName)'s net sales over 4 weeks, led by \(data.outlets[top[0].0].name) at \(context.format.share(top[0].1 / total)): losing one would hurt.",
                             share: share, threshold: settings.outletConcentrationShare, from: from,
                             member: "Customers.customerName", idMember: "Customers.customerId",
                             items: top.map { (data.outlets[$0.0].name, $0.1 / total, String(data.outlets[$0.0].id)) },
@@ -170,9 +170,9 @@ struct OutletDetectors {
             let share = accounts[0].1 / total
             findings.append(
                 finding(
-                    kind: "distributor", title: "\(accounts[0].0) serves \(InsightFormat.share(share)) of sales",
+                    kind: "distributor", title: "\(accounts[0].0) serves \(context.format.share(share)) of sales",
                     text:
-                        "\(accounts[0].0) serves \(InsightFormat.share(share)) of \(context.scopeName)'s net sales over 4 weeks, against \(accounts.count - 1) other distributors: a single point of failure.",
+                        "\(accounts[0].0) serves \(context.format.share(share)) of \(context.scopeName)'s net sales over 4 weeks, against \(accounts.count - 1) other distributors: a single point of failure.",
                     share: share, threshold: settings.distributorConcentrationShare, from: from, member: "Accounts.accountName",
                     idMember: "Accounts.accountId", items: accounts.prefix(6).map { ($0.0, $0.1 / total, $0.2) },
                     followUp: "net sales by distributor last 28 days"))
@@ -270,7 +270,7 @@ struct OutletDetectors {
                     idParts: [String(info.id), start?.description ?? Self.buildUpOfUnknownStart],
                     subject: "Distributor:\(info.name)", title: "Stock building up at \(info.name)",
                     text:
-                        "\(info.name) (\(info.city), \(info.state)) was invoiced \(InsightFormat.units(primary)) in \(weeks) weeks but sold \(InsightFormat.units(secondary)) on to outlets (\(InsightFormat.ratio(ratio))\(since)): stock is building up at the distributor.",
+                        "\(info.name) (\(info.city), \(info.state)) was invoiced \(context.format.units(primary)) in \(weeks) weeks but sold \(context.format.units(secondary)) on to outlets (\(context.format.ratio(ratio))\(since)): stock is building up at the distributor.",
                     tone: .warning, priority: 50 + min(35, (ratio - settings.stockBuildUpRatio) * 20), from: from, to: context.asOf,
                     query: query,
                     values: [

@@ -88,8 +88,8 @@ struct PatternDetectors {
             let of = series.filter == nil ? "in \(series.name)" : "of \(series.name)"
             let multiple = expected > 0 ? actual / expected : 0
             let size =
-                multiple >= 1.5 ? "\(InsightFormat.ratio(multiple)) a usual \(weekday)"
-                : "\(InsightFormat.percent((actual - expected) / max(expected, 1) * 100).dropFirst()) \(spike ? "above" : "below") a usual \(weekday)"
+                multiple >= 1.5 ? "\(context.format.ratio(multiple)) a usual \(weekday)"
+                : "\(context.format.percent((actual - expected) / max(expected, 1) * 100).dropFirst()) \(spike ? "above" : "below") a usual \(weekday)"
             let method = settings.unusualDayBaseline == .robust ? "robust standard deviations" : "standard deviations"
             let from = context.asOf.adding(days: -27)
             var filters: [(String, String)] = []
@@ -103,7 +103,7 @@ struct PatternDetectors {
                     subject: subject(series),
                     title: "Unusual \(spike ? "spike" : "drop") \(of) on \(InsightFormat.day(context.asOf))",
                     text:
-                        "Net sales \(of) on \(weekday) \(InsightFormat.day(context.asOf)) were \(InsightFormat.money(actual)), \(size) (\(InsightFormat.money(expected))): \(InsightFormat.decimal(abs(z), places: 1)) \(method) \(spike ? "above" : "below") normal.",
+                        "Net sales \(of) on \(weekday) \(InsightFormat.day(context.asOf)) were \(context.format.money(actual)), \(size) (\(context.format.money(expected))): \(InsightFormat.decimal(abs(z), places: 1)) \(method) \(spike ? "above" : "below") normal.",
                     tone: spike ? .positive : .negative,
                     priority: 40 + 8 * min(abs(z) - settings.unusualDaySigma, 5) + (own ? 5 : 0), from: context.asOf,
                     to: context.asOf,
@@ -162,13 +162,13 @@ struct PatternDetectors {
             let text: String
             let title: String
             if started {
-                title = "\(series.name) \(rate > 0 ? "growing" : "shrinking") \(InsightFormat.percent(abs(rate) * 100).dropFirst()) a week"
+                title = "\(series.name) \(rate > 0 ? "growing" : "shrinking") \(context.format.percent(abs(rate) * 100).dropFirst()) a week"
                 text =
-                    "\(of) has been \(rate > 0 ? "growing" : "shrinking") \(InsightFormat.percent(abs(rate) * 100).dropFirst()) a week for \(weeks) weeks (\(InsightFormat.money(first)) to \(InsightFormat.money(last)) a week), after \(abs(priorRate) < threshold ? "a flat run" : "\(InsightFormat.percent(priorRate * 100)) a week") before."
+                    "\(of) has been \(rate > 0 ? "growing" : "shrinking") \(context.format.percent(abs(rate) * 100).dropFirst()) a week for \(weeks) weeks (\(context.format.money(first)) to \(context.format.money(last)) a week), after \(abs(priorRate) < threshold ? "a flat run" : "\(context.format.percent(priorRate * 100)) a week") before."
             } else {
                 title = "\(series.name) has levelled off"
                 text =
-                    "\(of) has levelled off at \(InsightFormat.money(last)) a week (\(InsightFormat.percent(rate * 100)) a week over \(weeks) weeks) after \(weeks) weeks of \(InsightFormat.percent(priorRate * 100)) a week."
+                    "\(of) has levelled off at \(context.format.money(last)) a week (\(context.format.percent(rate * 100)) a week over \(weeks) weeks) after \(weeks) weeks of \(context.format.percent(priorRate * 100)) a week."
             }
             var filters: [(String, String)] = []
             if let filter = series.filter { filters.append((filter.member, filter.value)) }
@@ -193,7 +193,7 @@ struct PatternDetectors {
                         datasets: [.init(label: "Net sales", data: totals)]),
                     followUp: series.filter.map { "weekly net sales of \($0.value) last 12 weeks" } ?? "net sales by week last 12 weeks"),
                 mergeKey: "trend:\(subject(series))",
-                clause: started ? "a trend of \(InsightFormat.percent(rate * 100)) a week" : "a levelled-off trend",
+                clause: started ? "a trend of \(context.format.percent(rate * 100)) a week" : "a levelled-off trend",
                 signals: [
                     DetectedSignal(type: .trendChange, kind: series.kind, name: series.name, date: context.asOf.description, direction: direction)
                 ])
@@ -260,7 +260,7 @@ struct PatternDetectors {
                     context: context, type: .record, idParts: [high ? "high" : "low", episode],
                     title: "\(high ? "Best" : "Weakest") week in \(available) weeks",
                     text:
-                        "The week to \(InsightFormat.day(context.asOf)) was \(context.scopeName)'s \(high ? "best" : "weakest") in \(available) weeks: \(InsightFormat.money(latest)) of net sales, \(InsightFormat.percent(abs(change)).dropFirst()) \(high ? "above the previous best" : "below the previous low") (the week to \(InsightFormat.day(otherEnd)))."
+                        "The week to \(InsightFormat.day(context.asOf)) was \(context.scopeName)'s \(high ? "best" : "weakest") in \(available) weeks: \(context.format.money(latest)) of net sales, \(context.format.percent(abs(change)).dropFirst()) \(high ? "above the previous best" : "below the previous low") (the week to \(InsightFormat.day(otherEnd)))."
                     ,
                     tone: high ? .positive : .negative, priority: high ? 55 : 58, from: from, to: context.asOf,
                     // By day: the weeks end on the as-of day, not on ISO weeks' Sundays.

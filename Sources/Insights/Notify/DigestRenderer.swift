@@ -46,7 +46,7 @@ public struct DigestRenderer: Sendable {
         for (index, insight) in digest.insights.enumerated() {
             lines.append("\(index + 1). [\(ToneStyle(insight.tone).label)] \(insight.title)")
             lines.append("   \(insight.text)")
-            if let chart = ChartView(insight.chart) {
+            if let chart = ChartView(insight.chart, style: digest.numberStyle) {
                 lines.append("   \(chart.chartTitle)")
                 let rows = chart.isBar ? chart.bars.map { ($0.label, $0.value, $0.width) } : chart.points
                 let labelWidth = min(rows.map(\.0.count).max() ?? 0, 24)
@@ -116,7 +116,7 @@ struct DigestView {
         scope = digest.scopeDescription
         asOf = digest.asOf
         hasInsights = !digest.insights.isEmpty
-        insights = digest.insights.enumerated().map { InsightView(rank: $0.offset + 1, insight: $0.element) }
+        insights = digest.insights.enumerated().map { InsightView(rank: $0.offset + 1, insight: $0.element, style: digest.numberStyle) }
         emptyMessage = DigestRenderer.emptyMessage(for: digest)
     }
 }
@@ -130,14 +130,14 @@ struct InsightView {
     var chart: ChartView?
     var followUpQuestion: String
 
-    init(rank: Int, insight: Insight) {
+    init(rank: Int, insight: Insight, style: NumberFormat.Style) {
         self.rank = rank
         let tone = ToneStyle(insight.tone)
         toneColour = tone.colour
         toneLabel = tone.label
         title = insight.title
         text = insight.text
-        chart = ChartView(insight.chart)
+        chart = ChartView(insight.chart, style: style)
         followUpQuestion = insight.followUpQuestion
     }
 }
@@ -178,7 +178,7 @@ struct ChartView {
     /// Label, formatted value and percent of the largest, for the plain text.
     var points: [(String, String, Int)] = []
 
-    init?(_ chart: ChartConfiguration) {
+    init?(_ chart: ChartConfiguration, style: NumberFormat.Style) {
         guard let series = chart.data.datasets.first, !series.data.isEmpty else { return nil }
         let labels = chart.data.labels
         var pairs: [(label: String, value: Double?)] = series.data.enumerated().map { index, value in
@@ -199,27 +199,27 @@ struct ChartView {
             guard let value else { return Self.missingColour }
             return value < 0 ? Self.negativeColour : Self.positiveColour
         }
-        points = pairs.map { ($0.label, NumberFormatting.format($0.value), Int((share($0.value) * 100).rounded())) }
+        points = pairs.map { ($0.label, NumberFormatting.format($0.value, style: style), Int((share($0.value) * 100).rounded())) }
         if isBar {
             bars = pairs.map { pair in
                 var width = Int((share(pair.value) * 100).rounded())
                 // A non-zero value shows at least a sliver, so it does not read as nothing.
                 if width == 0, let value = pair.value, value != 0 { width = 1 }
                 return Bar(
-                    label: pair.label, value: NumberFormatting.format(pair.value), width: width, rest: 100 - width,
+                    label: pair.label, value: NumberFormatting.format(pair.value, style: style), width: width, rest: 100 - width,
                     hasBar: width > 0, hasRest: width < 100, barColour: colour(pair.value))
             }
         } else {
             columns = pairs.map { pair in
                 let height = max(1, Int((share(pair.value) * Double(Self.maximumHeight)).rounded()))
                 return Column(
-                    columnTitle: "\(pair.label): \(NumberFormatting.format(pair.value))", height: height,
+                    columnTitle: "\(pair.label): \(NumberFormatting.format(pair.value, style: style))", height: height,
                     barColour: colour(pair.value))
             }
             firstLabel = pairs.first?.label ?? ""
-            firstValue = NumberFormatting.format(pairs.first?.value ?? nil)
+            firstValue = NumberFormatting.format(pairs.first?.value ?? nil, style: style)
             lastLabel = pairs.last?.label ?? ""
-            lastValue = NumberFormatting.format(pairs.last?.value ?? nil)
+            lastValue = NumberFormatting.format(pairs.last?.value ?? nil, style: style)
         }
     }
 }

@@ -3,6 +3,7 @@ public import Foundation
 public import Insights
 public import Logging
 public import Semantic
+import Visualization
 public import Warehouse
 
 /// Insights for the server, the CLI and the scheduler: each tenant's model and database,
@@ -41,8 +42,11 @@ public struct InsightService: Sendable {
         return InsightGenerator(
             model: try catalog.dataModel(for: tenant), database: try await tenants.database(for: tenant),
             tenantName: info.displayName, rowLevelSecurity: configuration.rowLevelSecurity ?? .salesTerritories,
-            settings: configuration.insights.generator)
+            settings: configuration.insights.generator, numberFormat: numberFormat(tenant: tenant))
     }
+
+    /// How the tenant's insights and digests write numbers (`tenants.<id>.locale`).
+    func numberFormat(tenant: String) -> NumberFormat { configuration.numberFormats[tenant] ?? .india }
 
     /// `requested`, or the latest day with sales when none was asked for or the day asked for
     /// lies after it (days without data would read as a collapse).
@@ -105,7 +109,7 @@ public struct InsightService: Sendable {
         return recipients.map { recipient in
             Digest(
                 tenant: tenant, tenantName: generator.tenantName, recipient: recipient, asOf: asOf.description,
-                insights: insights[recipient.id] ?? [])
+                insights: insights[recipient.id] ?? [], numberStyle: generator.numberFormat.style)
         }
     }
 }
