@@ -44,7 +44,8 @@ struct ConvAICommandTests {
     /// (seeding, backtests) would otherwise block one of the two threads every other test
     /// runs on.
     func convaiAsync(_ arguments: [String], in folder: URL? = nil) async throws -> Output {
-        let run = try await runProcess(Self.binary.path, arguments, currentDirectory: folder)
+        // A hung seed or transform fails the test rather than holding the whole run.
+        let run = try await runProcess(Self.binary.path, arguments, currentDirectory: folder, timeout: .seconds(900))
         return Output(status: run.status, stdout: run.text, stderr: run.errorText)
     }
 

@@ -1,5 +1,6 @@
 import Foundation
-import Insights
+@testable import Insights
+import Mustache
 import Testing
 import Visualization
 
@@ -136,6 +137,33 @@ struct DigestRendererTests {
         json["numberStyle"] = nil
         let older = try JSONDecoder().decode(Digest.self, from: JSONSerialization.data(withJSONObject: json))
         #expect(older.numberStyle == .india)
+    }
+
+    @Test("the template's view models answer every property by name (a property left out would render empty)")
+    func viewModelLookups() throws {
+        let bars = ChartConfiguration(type: .bar, title: "B", labels: ["A"], datasets: [.init(label: "v", data: [5])])
+        let line = ChartConfiguration(type: .line, title: "L", labels: ["A", "B"], datasets: [.init(label: "v", data: [1, 2])])
+        let insights = [
+            NotifierFixtures.insight("a", .record, .neutral, title: "T", text: "t", priority: 2, chart: bars, question: "q"),
+            NotifierFixtures.insight("b", .record, .neutral, title: "T", text: "t", priority: 1, chart: line, question: "q"),
+        ]
+        let digest = NotifierFixtures.digest(insights: insights)
+        let view = DigestView(digest: digest, subject: "s")
+        func expectAnswered(_ value: some MustacheParent, skipping: Set<String> = []) {
+            for label in Mirror(reflecting: value).children.compactMap(\.label) where !skipping.contains(label) {
+                #expect(value.child(named: label) != nil, "\(type(of: value)).\(label)")
+            }
+        }
+        expectAnswered(view)
+        for insight in view.insights {
+            expectAnswered(insight)
+            let chart = try #require(insight.chart)
+            // `points` is for the plain text only.
+            expectAnswered(chart, skipping: ["points"])
+            chart.bars.forEach { expectAnswered($0) }
+            chart.columns.forEach { expectAnswered($0) }
+        }
+        #expect(view.insights.contains { !($0.chart?.bars.isEmpty ?? true) } && view.insights.contains { !($0.chart?.columns.isEmpty ?? true) })
     }
 
     @Test("text from data is escaped, in the HTML and nowhere turned into markup")

@@ -49,10 +49,10 @@ struct RecordEpisodeTests {
             idsByDay[day] = records.map(\.id)
             alertKeys.formUnion(alerts.map(\.id))
         }
-        let first = "record:Tenant:low:since \(Self.slumpStart)"
+        let first = "record:Tenant:low:\(Self.slumpStart)"
         // The second slump's week falls below the first slump's low (420) once five of its
         // days are in it (400): day 94.
-        let second = "record:Tenant:low:since \(Self.slumpStart.adding(days: 94))"
+        let second = "record:Tenant:low:\(Self.slumpStart.adding(days: 94))"
         // Each day of the first slump's first weeks is a weekly low (the week's total falls
         // below the weeks before it), and every one of them is the same episode.
         let firstDays = idsByDay.filter { (0...29).contains($0.key) && !$0.value.isEmpty }
@@ -63,5 +63,25 @@ struct RecordEpisodeTests {
         #expect(Set(secondDays.values.flatMap { $0 }) == [second])
         #expect(idsByDay.filter { !(0...29).contains($0.key) && !(90...119).contains($0.key) }.allSatisfy { $0.value.isEmpty })
         #expect(alertKeys == [first, second])
+    }
+
+    @Test("a record low merged into the week's change in the digest is still alerted, under its episode's id")
+    func mergedRecordIsAlerted() throws {
+        let asOf = Self.slumpStart.adding(days: 3)
+        let context = DetectionContext(
+            view: ScopeView(data: Self.dataset(asOf: asOf), territory: nil), settings: Self.settings, asOf: asOf,
+            tenantName: "Test Co", restrict: { $0 }, upIsGood: { _ in true })
+        let record = try #require(PatternDetectors(context: context).records().first)
+        #expect(record.mergeKey == "change:wow")
+        // The week's change, as the change detector reports it: it leads the merge.
+        var changeInsight = record.insight
+        changeInsight.id = "period_change:Tenant:wow:\(asOf)"
+        changeInsight.type = .periodChange
+        changeInsight.priority = 70
+        let change = Finding(insight: changeInsight, mergeKey: "change:wow", clause: "net sales fell", signals: [])
+        let ranked = InsightRanker.rankKeepingParts([change, record], settings: Self.settings)
+        #expect(ranked.map(\.insight.id) == [changeInsight.id], "the record is merged into the change")
+        let alerts = InsightGenerator.alerts(in: ranked, asOf: asOf, minimumPriority: 56)
+        #expect(alerts.map(\.id) == ["record:Tenant:low:\(Self.slumpStart)"])
     }
 }

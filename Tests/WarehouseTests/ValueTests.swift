@@ -16,7 +16,7 @@ struct ValueTests {
         #expect(SQLDecimal("42")!.doubleValue == 42)
         #expect(SQLDecimal(unscaled: Int128(Int64.max), scale: 2).doubleValue == Double(Int64.max) / 100)
         #expect(SQLDecimal(unscaled: Int128(Int64.min), scale: 0).doubleValue == Double(Int64.min))
-        // Beyond 64 bits: 10^30 at scale 2 is 10^28.
+        // Beyond 64 bits: 10^30 written to two places (10^32 unscaled).
         let large = SQLDecimal("1000000000000000000000000000000.00")!
         #expect(abs(large.doubleValue - 1e30) <= 1e30 * 1e-15)
         #expect(abs(SQLDecimal("-99999999999999999999999.9")!.doubleValue + 1e23) <= 1e23 * 1e-15)

@@ -49,7 +49,11 @@ struct InsightDataset: Sendable {
         /// What a digest as of `asOf` needs.
         static func digest(asOf: SQLDate, settings: InsightSettings) -> Windows {
             Windows(
-                history: DayWindow(days: max(settings.recordWeeks, 2 * settings.trendWeeks + 1) * 7 + 7, endingOn: asOf),
+                // Beyond the weeks a record compares, the days a record's episode is traced back.
+                history: DayWindow(
+                    days: max(settings.recordWeeks, 2 * settings.trendWeeks + 1) * 7 + 7 + PatternDetectors.recordEpisodeDays
+                        + PatternDetectors.recordEpisodeGap + 1,
+                    endingOn: asOf),
                 // A bounded recipient's brands are judged on this window: it must hold the
                 // two spans a trend is compared over, not only an unusual day's baseline.
                 recent: DayWindow(days: max(63, settings.unusualDayBaselineDays + 7, 14 * settings.trendWeeks), endingOn: asOf),

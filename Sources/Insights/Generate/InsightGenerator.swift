@@ -56,34 +56,48 @@ public struct InsightGenerator: Sendable {
 
     /// ``insights(for:asOf:)`` with timings.
     public func run(for recipients: [Recipient], asOf: SQLDate) async throws -> Run {
+        let judged = try await judge(recipients, asOf: asOf)
+        return Run(
+            insights: judged.ranked.mapValues { $0.map(\.insight) }, readTime: judged.readTime, detectTime: judged.detectTime,
+            territories: judged.territories)
+    }
+
+    /// Each recipient's digest with the parts merged into each insight, and timings.
+    func judge(_ recipients: [Recipient], asOf: SQLDate) async throws
+        -> (ranked: [String: [InsightRanker.Ranked]], readTime: Duration, detectTime: Duration, territories: Int)
+    {
         let clock = ContinuousClock()
         let started = clock.now
         for recipient in recipients { try validate(recipient.territory) }
         let data = try await InsightDataset.fetch(
             model: model, database: database, asOf: asOf, windows: .digest(asOf: asOf, settings: settings))
         let read = clock.now
-        // Territories are judged side by side: each reads the shared dataset only.
+        // Territories are judged side by side: each reads the shared dataset only. Workers
+        // yield between territories, so that a server's requests are not held up meanwhile.
         var distinct: [RecipientTerritory?] = []
         var seen: Set<RecipientTerritory?> = []
         for recipient in recipients where seen.insert(recipient.territory).inserted { distinct.append(recipient.territory) }
         let territories = distinct
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, territories.count))
-        let byTerritory = await withTaskGroup(of: [(RecipientTerritory?, [Insight])].self) { group in
+        let byTerritory = await withTaskGroup(of: [(RecipientTerritory?, [InsightRanker.Ranked])].self) { group in
             for worker in 0..<workers {
                 group.addTask {
-                    stride(from: worker, to: territories.count, by: workers).map { index in
+                    var slice: [(RecipientTerritory?, [InsightRanker.Ranked])] = []
+                    for index in stride(from: worker, to: territories.count, by: workers) {
                         let view = ScopeView(data: data, territory: territories[index])
-                        return (territories[index], InsightRanker.rank(findings(in: view, asOf: asOf), settings: settings))
+                        slice.append((territories[index], InsightRanker.rankKeepingParts(findings(in: view, asOf: asOf), settings: settings)))
+                        await Task.yield()
                     }
+                    return slice
                 }
             }
-            var judged: [RecipientTerritory?: [Insight]] = [:]
+            var judged: [RecipientTerritory?: [InsightRanker.Ranked]] = [:]
             for await slice in group { for (territory, ranked) in slice { judged[territory] = ranked } }
             return judged
         }
-        var result: [String: [Insight]] = [:]
+        var result: [String: [InsightRanker.Ranked]] = [:]
         for recipient in recipients { result[recipient.id] = byTerritory[recipient.territory] ?? [] }
-        return Run(insights: result, readTime: read - started, detectTime: clock.now - read, territories: byTerritory.count)
+        return (result, read - started, clock.now - read, byTerritory.count)
     }
 
     /// The ranked insights of one territory (`nil`: the whole tenant).
@@ -98,11 +112,19 @@ public struct InsightGenerator: Sendable {
     /// An alert is identified by its insight's id. A stock build-up's id names the first day
     /// of its episode, so one that lasts weeks is one alert, pushed the first day it is seen;
     /// one whose start lies before the data read (over four weeks ago) is left to the digests.
-    /// A record week's id names the first day of its run of record weeks in the same way.
+    /// A record week's id names the first day of its run of record weeks in the same way; a
+    /// record merged into the week's change in the digest is alerted as itself.
     public func alerts(for recipients: [Recipient], asOf: SQLDate, minimumPriority: Double = 56) async throws -> [String: [Insight]] {
-        let all = try await insights(for: recipients, asOf: asOf)
-        return all.mapValues { insights in
-            insights.filter { Self.isAlert($0, asOf: asOf, minimumPriority: minimumPriority) }
+        try await judge(recipients, asOf: asOf).ranked.mapValues { Self.alerts(in: $0, asOf: asOf, minimumPriority: minimumPriority) }
+    }
+
+    /// The alerts among a digest's insights and the findings merged into them.
+    static func alerts(in digest: [InsightRanker.Ranked], asOf: SQLDate, minimumPriority: Double) -> [Insight] {
+        digest.flatMap { ranked -> [Insight] in
+            if isAlert(ranked.insight, asOf: asOf, minimumPriority: minimumPriority) { return [ranked.insight] }
+            // A record week merged into the week's change is pushed as itself: its id names
+            // its episode, the change's id only the day.
+            return ranked.parts.dropFirst().filter { isAlert($0, asOf: asOf, minimumPriority: minimumPriority) }
         }
     }
 

@@ -2,7 +2,16 @@ import Semantic
 
 /// Merges findings that say the same thing and keeps the most important few.
 enum InsightRanker {
-    static func merge(_ findings: [Finding]) -> [Insight] {
+    /// A digest insight and the findings merged into it (itself first): an alert may be
+    /// one of the parts (a record week inside the week's change).
+    struct Ranked: Sendable {
+        var insight: Insight
+        var parts: [Insight]
+    }
+
+    static func merge(_ findings: [Finding]) -> [Insight] { mergeKeepingParts(findings).map(\.insight) }
+
+    static func mergeKeepingParts(_ findings: [Finding]) -> [Ranked] {
         var groups: [String: [Finding]] = [:]
         var order: [String] = []
         for (index, finding) in findings.enumerated() {
@@ -16,7 +25,7 @@ enum InsightRanker {
                 ($0.insight.type == .periodChange ? 1 : 0, $0.insight.priority) > ($1.insight.type == .periodChange ? 1 : 0, $1.insight.priority)
             }
             var merged = group[0].insight
-            guard group.count > 1 else { return merged }
+            guard group.count > 1 else { return Ranked(insight: merged, parts: [merged]) }
             let others = group.dropFirst()
             let sentence = merged.text.hasSuffix(".") ? String(merged.text.dropLast()) : merged.text
             merged.text = sentence + "; " + others.map(\.clause).joined(separator: "; ") + "."
@@ -34,19 +43,24 @@ enum InsightRanker {
             }
             let highest = group.map(\.insight.priority).max() ?? merged.priority
             merged.priority = min(100, highest + 3 * Double(others.count))
-            return merged
+            return Ranked(insight: merged, parts: group.map(\.insight))
         }
     }
 
     /// The top `settings.topN`, highest priority first, at most `maximumPerType` of a type.
     static func rank(_ findings: [Finding], settings: InsightSettings) -> [Insight] {
-        let merged = merge(findings).sorted { ($0.priority, $1.id) > ($1.priority, $0.id) }
+        rankKeepingParts(findings, settings: settings).map(\.insight)
+    }
+
+    /// ``rank(_:settings:)`` with each insight's merged parts.
+    static func rankKeepingParts(_ findings: [Finding], settings: InsightSettings) -> [Ranked] {
+        let merged = mergeKeepingParts(findings).sorted { ($0.insight.priority, $1.insight.id) > ($1.insight.priority, $0.insight.id) }
         var perType: [InsightType: Int] = [:]
-        var kept: [Insight] = []
-        for insight in merged where kept.count < settings.topN {
-            guard perType[insight.type, default: 0] < settings.maximumPerType else { continue }
-            perType[insight.type, default: 0] += 1
-            kept.append(insight)
+        var kept: [Ranked] = []
+        for ranked in merged where kept.count < settings.topN {
+            guard perType[ranked.insight.type, default: 0] < settings.maximumPerType else { continue }
+            perType[ranked.insight.type, default: 0] += 1
+            kept.append(ranked)
         }
         return kept
     }

@@ -131,7 +131,13 @@ struct PatternDetectors {
 
     /// Net sales of whole weeks ending on the as-of day, oldest first.
     func weeklyTotals(_ series: Series, weeks: Int) -> [Double]? {
-        guard let end = series.window.index(of: context.asOf), end + 1 >= weeks * 7 else { return nil }
+        guard let end = series.window.index(of: context.asOf) else { return nil }
+        return weeklyTotals(series, weeks: weeks, endingAt: end)
+    }
+
+    /// Net sales of whole weeks ending on the day at index `end` of the series, oldest first.
+    func weeklyTotals(_ series: Series, weeks: Int, endingAt end: Int) -> [Double]? {
+        guard end + 1 >= weeks * 7, end < series.values.count else { return nil }
         return (0..<weeks).reversed().map { back in
             let last = end - 7 * back
             return series.values[(last - 6)...last].reduce(0, +)
@@ -201,15 +207,12 @@ struct PatternDetectors {
     }
 
     /// A record on the week ending at `end` (a day index of `series`): the latest week
-    /// above every earlier one of up to `recordWeeks`, or below every one (and not zero).
-    private func record(_ series: Series, endingAt end: Int) -> (high: Bool, available: Int, totals: [Double])? {
-        let available = min(context.settings.recordWeeks, (end + 1) / 7)
+    /// above every earlier one of `weeks` (up to `recordWeeks`, as many as the data holds
+    /// when `nil`), or below every one (and not zero).
+    private func record(_ series: Series, endingAt end: Int, weeks: Int? = nil) -> (high: Bool, available: Int, totals: [Double])? {
+        let available = weeks ?? min(context.settings.recordWeeks, (end + 1) / 7)
         // Half a year at least, or "best week" means little.
-        guard available >= 26 else { return nil }
-        let totals = (0..<available).reversed().map { back in
-            let last = end - 7 * back
-            return series.values[(last - 6)...last].reduce(0, +)
-        }
+        guard available >= 26, let totals = weeklyTotals(series, weeks: available, endingAt: end) else { return nil }
         let latest = totals[totals.count - 1]
         let earlier = totals.dropLast()
         guard let best = earlier.max(), let worst = earlier.min(), best > 0, worst > 0, latest > best || (latest < worst && latest > 0)
@@ -217,20 +220,28 @@ struct PatternDetectors {
         return (latest > best, available, totals)
     }
 
-    /// Record days of one direction this many days apart still make one episode: a slump
-    /// whose weekly total wobbles around its low is one alert, not one each time it dips.
+    /// Record days of one direction with up to this many days without a record between
+    /// them still make one episode: a slump whose weekly total wobbles around its low is
+    /// one alert, not one each time it dips.
     static let recordEpisodeGap = 3
-    /// How far back a record's episode is looked for; one older is of unknown start.
+    /// How far back a record's episode is looked for; one older is of unknown start. The
+    /// digest's history reaches this far beyond a year, so that every day looked at is
+    /// judged against as many weeks as the as-of day.
     static let recordEpisodeDays = 56
 
     /// The first day of the run of record weeks (of the same direction) that reaches the
-    /// as-of day; `nil` when it reaches back further than ``recordEpisodeDays``.
-    private func recordStart(_ series: Series, at index: Int, high: Bool) -> SQLDate? {
+    /// as-of day, each judged against `weeks` weeks; `nil` when it reaches back further than
+    /// ``recordEpisodeDays`` or than the data.
+    private func recordStart(_ series: Series, at index: Int, high: Bool, weeks: Int) -> SQLDate? {
         var start = index
         var day = index - 1
-        while day >= 0, start - day <= Self.recordEpisodeGap + 1 {
-            if index - day > Self.recordEpisodeDays { return nil }
-            if let found = record(series, endingAt: day), found.high == high { start = day }
+        while start - day <= Self.recordEpisodeGap + 1 {
+            // A day whose weeks reach before the window cannot be judged: the start is unknown.
+            guard day >= 0, day + 1 >= weeks * 7 else { return nil }
+            if let found = record(series, endingAt: day, weeks: weeks), found.high == high {
+                if index - day > Self.recordEpisodeDays { return nil }
+                start = day
+            }
             day -= 1
         }
         return series.window.date(at: start)
@@ -242,13 +253,12 @@ struct PatternDetectors {
     func records() -> [Finding] {
         let series = dailySeries(includeBrands: false)[0]
         guard let index = series.window.index(of: context.asOf), let found = record(series, endingAt: index) else { return [] }
-        let (available, totals) = (found.available, found.totals)
+        let (high, available, totals) = found
         let latest = totals[totals.count - 1]
         let earlier = totals.dropLast()
         let best = earlier.max()!
         let worst = earlier.min()!
-        let episode = recordStart(series, at: index, high: found.high).map { "since \($0)" } ?? Finding.episodeOfUnknownStart
-        let high = latest > best
+        let episode = recordStart(series, at: index, high: high, weeks: available)?.description ?? Finding.episodeOfUnknownStart
         let other = high ? best : worst
         let otherIndex = earlier.firstIndex(of: other)!
         let otherEnd = context.asOf.adding(days: -7 * (totals.count - 1 - otherIndex))

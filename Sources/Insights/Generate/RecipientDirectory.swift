@@ -36,6 +36,8 @@ public struct RecipientDirectory: Sendable {
                 let value = row[positions[index]]
                 return value.isNull ? nil : (value.stringValue ?? value.description)
             }
+            // A row without an employee id names nobody a digest or a token could be for.
+            guard let id = text(0), !id.isEmpty else { return nil }
             let level = text(4) ?? ""
             let hierarchyRole = text(3) ?? ""
             let territory: RecipientTerritory?
@@ -48,7 +50,7 @@ public struct RecipientDirectory: Sendable {
                 return nil
             }
             return Recipient(
-                id: text(0) ?? "", name: text(1) ?? "", email: text(2), role: Self.roles[hierarchyRole] ?? "sales_rep",
+                id: id, name: text(1) ?? "", email: text(2), role: Self.roles[hierarchyRole] ?? "sales_rep",
                 hierarchyRole: hierarchyRole, territory: territory)
         }
         .sorted { (levelOrder[$0.hierarchyRole ?? ""] ?? 9, $0.name) < (levelOrder[$1.hierarchyRole ?? ""] ?? 9, $1.name) }
