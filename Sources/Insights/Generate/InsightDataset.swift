@@ -54,7 +54,7 @@ struct InsightDataset: Sendable {
                     days: max(settings.recordWeeks, 2 * settings.trendWeeks + 1) * 7 + 7 + PatternDetectors.recordEpisodeDays
                         + PatternDetectors.recordEpisodeGap + 1,
                     endingOn: asOf),
-                // A bounded recipient's brands are judged on this window: it must hold the
+                // Brands are judged on this window (every territory's): it must hold the
                 // two spans a trend is compared over, not only an unusual day's baseline.
                 recent: DayWindow(days: max(63, settings.unusualDayBaselineDays + 7, 14 * settings.trendWeeks), endingOn: asOf),
                 outlets: DayWindow(days: 120 + 7 * 10, endingOn: asOf),
@@ -78,8 +78,6 @@ struct InsightDataset: Sendable {
     var cityQuantity: [[Double]] = []
     var brands: [String] = []
     var brandIndex: [String: Int] = [:]
-    /// Net sales per brand per `history` day, whole tenant.
-    var brandNetSales: [[Double]] = []
     /// Net sales per city, brand and `recent` day.
     var cityBrandNetSales: [[[Double]]] = []
     var accounts: [Account] = []
@@ -111,9 +109,6 @@ extension InsightDataset {
             measures: ["Transactions.netSales", "Transactions.totalQuantity"],
             dimensions: ["Customers.zone", "Customers.state", "Customers.city"],
             day: "Transactions.transactionDate", window: windows.history)
-        async let brandDaily = reader.rows(
-            measures: ["Transactions.netSales"], dimensions: ["Products.brand"],
-            day: "Transactions.transactionDate", window: windows.history)
         async let cityBrandDaily = reader.rows(
             measures: ["Transactions.netSales"], dimensions: ["Customers.state", "Customers.city", "Products.brand"],
             day: "Transactions.transactionDate", window: windows.recent)
@@ -142,10 +137,6 @@ extension InsightDataset {
             let city = data.city(named: row.text(2), state: row.text(1), zone: row.text(0))
             data.cityNetSales[city][day] += row.number(0)
             data.cityQuantity[city][day] += row.number(1)
-        }
-        for row in try await brandDaily {
-            guard let day = history.index(of: row.date) else { continue }
-            data.brandNetSales[data.brand(named: row.text(0))][day] += row.number(0)
         }
         for row in try await accountList {
             let id = row.integer(0)
@@ -236,7 +227,6 @@ extension InsightDataset {
         if let index = brandIndex[name] { return index }
         brandIndex[name] = brands.count
         brands.append(name)
-        brandNetSales.append([Double](repeating: 0, count: windows.history.count))
         return brands.count - 1
     }
 }

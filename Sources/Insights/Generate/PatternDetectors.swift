@@ -28,18 +28,12 @@ struct PatternDetectors {
                     values: values, window: view.history))
         }
         guard includeBrands else { return series }
-        if view.territory == nil {
-            for (index, brand) in view.data.brands.enumerated() {
-                series.append(
-                    Series(kind: "Brand", name: brand, filter: ("Products.brand", brand), values: view.data.brandNetSales[index],
-                        window: view.history))
-            }
-        } else {
-            for brand in view.brandNetSalesRecent {
-                series.append(
-                    Series(kind: "Brand", name: brand.name, filter: ("Products.brand", brand.name), values: brand.values,
-                        window: view.recent))
-            }
+        // Brands over the `recent` window, which holds what their days and trends are judged
+        // on (records are the territory's own): the whole tenant's sum every city's.
+        for brand in view.brandNetSalesRecent {
+            series.append(
+                Series(kind: "Brand", name: brand.name, filter: ("Products.brand", brand.name), values: brand.values,
+                    window: view.recent))
         }
         return series
     }
