@@ -1,5 +1,9 @@
 import ArgumentParser
 import Foundation
+import Logging
+import SampleData
+import Server
+import Transform
 import Warehouse
 
 struct BenchCommand: AsyncParsableCommand {
@@ -104,3 +108,23 @@ func milliseconds(_ duration: Duration, places: Int = 1) -> String {
     return String(format: "%\(places + 7).\(places)f ms", value)
 }
 
+
+/// Gives a benchmark's database the shipped schema, a sample tenant's data and the marts:
+/// what `make transform` does for a configured tenant, for a database of its own.
+func seedAndTransform(
+    _ database: any Database, options: SeedOptions, configuration: ConvAIConfiguration, schema: String? = nil,
+    logger: Logger, progressBar: ProgressBar? = nil
+) async throws {
+    let root = URL(fileURLWithPath: configuration.root)
+    _ = try await MigrationRunner(
+        database: database, migrations: try Migration.load(from: configuration.databaseFolder, dialect: database.dialect),
+        logger: logger
+    ).run()
+    _ = try await SampleDataGenerator(options: options).seed(into: database) { progressBar?.update($0) }
+    progress("transforming")
+    let report = try await TransformRunner(
+        project: try DbtProject.load(from: root.appendingPathComponent("transform")), database: database, schema: schema,
+        logger: logger
+    ).run(.init(runTests: false))
+    guard report.succeeded else { throw ValidationError("transform failed: \(report.summary)") }
+}

@@ -137,19 +137,11 @@ struct CacheBenchCommand: AsyncParsableCommand {
             progress("using \(path) (sales to \(present))")
             return present
         }
-        let root = URL(fileURLWithPath: configuration.root)
         progress("seeding \(tenant) at scale \(scale) into \(path) (several minutes)")
-        _ = try await MigrationRunner(
-            database: db, migrations: try Migration.load(from: configuration.databaseFolder, dialect: .duckdb), logger: logger
-        ).run()
         let endDate = SQLDate.todayUTC().adding(days: -1)
-        let bar = ProgressBar(label: "bench")
-        _ = try await SampleDataGenerator(options: SeedOptions(tenant: sample, endDate: endDate, scale: scale)).seed(into: db) { bar.update($0) }
-        progress("transforming")
-        let report = try await TransformRunner(
-            project: try DbtProject.load(from: root.appendingPathComponent("transform")), database: db, logger: logger
-        ).run(.init(runTests: false))
-        guard report.succeeded else { throw ValidationError("transform failed: \(report.summary)") }
+        try await seedAndTransform(
+            db, options: SeedOptions(tenant: sample, endDate: endDate, scale: scale), configuration: configuration, logger: logger,
+            progressBar: ProgressBar(label: "bench"))
         try await db.close()
         return endDate
     }

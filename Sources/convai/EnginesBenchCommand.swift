@@ -44,7 +44,8 @@ struct EnginesBenchCommand: AsyncParsableCommand {
     func run() async throws {
         var logger = options.makeLogger()
         logger.logLevel = .warning
-        let root = URL(fileURLWithPath: try options.loadConfiguration().root)
+        let configuration = try options.loadConfiguration()
+        let root = URL(fileURLWithPath: configuration.root)
         let model = try DataModel.load(from: root.appendingPathComponent("model"))
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("convai-bench-engines-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -72,20 +73,10 @@ struct EnginesBenchCommand: AsyncParsableCommand {
             for tenant in ["duck", "pg"] {
                 let database = try await router.database(for: tenant)
                 progress("\(tenant): migrating, seeding (scale \(scale), \(days) days) and transforming")
-                _ = try await MigrationRunner(
-                    database: database,
-                    migrations: try Migration.load(from: root.appendingPathComponent("database"), dialect: database.dialect),
-                    logger: logger
-                ).run()
-                _ = try await SampleDataGenerator(
-                    options: SeedOptions(
-                        tenant: .nestle, endDate: SQLDate(iso: ReferenceQueries.asOf)!, days: days, scale: scale)
-                ).seed(into: database)
-                let report = try await TransformRunner(
-                    project: try DbtProject.load(from: root.appendingPathComponent("transform")), database: database,
-                    schema: tenant == "pg" ? String(schema) : nil, logger: logger
-                ).run(.init(runTests: false))
-                guard report.succeeded else { throw ValidationError("transform failed on \(tenant): \(report.summary)") }
+                try await seedAndTransform(
+                    database,
+                    options: SeedOptions(tenant: .nestle, endDate: SQLDate(iso: ReferenceQueries.asOf)!, days: days, scale: scale),
+                    configuration: configuration, schema: tenant == "pg" ? String(schema) : nil, logger: logger)
             }
             try await measure(router: router, model: model, schema: String(schema), url: url, duckPath: duckPath, folder: folder)
         } catch {

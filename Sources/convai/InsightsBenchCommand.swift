@@ -80,18 +80,10 @@ struct InsightsBenchCommand: AsyncParsableCommand {
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("\(tenant).duckdb").path
         let database = try DuckDBDatabase(configuration: .init(path: path))
-        let root = URL(fileURLWithPath: configuration.root)
         progress("seeding \(tenant) at scale \(largeScale) into \(path) (a minute or two)")
-        _ = try await MigrationRunner(
-            database: database, migrations: try Migration.load(from: configuration.databaseFolder, dialect: .duckdb), logger: logger
-        ).run()
-        let options = SeedOptions(tenant: sampleTenant, endDate: SQLDate.todayUTC().adding(days: -1), scale: largeScale)
-        _ = try await SampleDataGenerator(options: options).seed(into: database)
-        progress("transforming")
-        let report = try await TransformRunner(
-            project: try DbtProject.load(from: root.appendingPathComponent("transform")), database: database, logger: logger
-        ).run(.init(runTests: false))
-        guard report.succeeded else { throw ValidationError("transform failed: \(report.summary)") }
+        try await seedAndTransform(
+            database, options: SeedOptions(tenant: sampleTenant, endDate: SQLDate.todayUTC().adding(days: -1), scale: largeScale),
+            configuration: configuration, logger: logger)
         var large = configuration
         large.tenants = configuration.tenants.map { tenant in
             guard tenant.id == self.tenant else { return tenant }
