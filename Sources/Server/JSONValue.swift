@@ -1,4 +1,7 @@
 import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
 import Warehouse
 
 /// A JSON document with object keys in insertion order.
@@ -101,5 +104,19 @@ extension JSONValue {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         guard let data = try? encoder.encode(value) else { return .null }
         return .fragment(Array(data))
+    }
+}
+
+extension JSONValue {
+    /// An HTTP response carrying this document: every JSON answer of the server's own APIs.
+    func response(status: HTTPResponse.Status = .ok) -> Response {
+        Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: utf8())))
+    }
+
+    /// `{"error": message}` with its status.
+    static func error(_ message: String, status: HTTPResponse.Status) -> Response {
+        JSONValue.object([("error", .string(message))]).response(status: status)
     }
 }

@@ -77,8 +77,6 @@ struct RequirePermissionMiddleware: RouterMiddleware {
     }
 
     static func error(_ message: String, status: HTTPResponse.Status) -> Response {
-        Response(
-            status: status, headers: [.contentType: "application/json; charset=utf-8"],
-            body: ResponseBody(byteBuffer: ByteBuffer(string: JSONValue.object([("error", .string(message))]).serialized())))
+        JSONValue.error(message, status: status)
     }
 }

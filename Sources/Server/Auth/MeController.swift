@@ -14,15 +14,14 @@ struct MeController: Sendable {
         router.group("api/v1").add(middleware: access.require()).get("me") { _, context in
             let claims = try context.requireClaims()
             let permissions = Permission.allCases.filter { access.allows(claims, $0) }.map(\.rawValue).sorted()
-            return DevelopmentSignInController.json(
-                .object([
-                    ("tenant", .string(claims.tenant)),
-                    ("tenantName", .string((try? tenants.configuration(for: claims.tenant).displayName) ?? claims.tenant)),
-                    ("subject", .string(claims.sub.value)), ("role", .string(claims.role)),
-                    ("department", claims.department.map(JSONValue.string) ?? .null),
-                    ("territory", claims.territory.map(JSONValue.string) ?? .null),
-                    ("permissions", .array(permissions.map(JSONValue.string))),
-                ]))
+            return JSONValue.object([
+                ("tenant", .string(claims.tenant)),
+                ("tenantName", .string((try? tenants.configuration(for: claims.tenant).displayName) ?? claims.tenant)),
+                ("subject", .string(claims.sub.value)), ("role", .string(claims.role)),
+                ("department", claims.department.map(JSONValue.string) ?? .null),
+                ("territory", claims.territory.map(JSONValue.string) ?? .null),
+                ("permissions", .array(permissions.map(JSONValue.string))),
+            ]).response()
         }
     }
 }

@@ -151,8 +151,6 @@ struct AskController: Sendable {
     }
 
     static func error(_ message: String, status: HTTPResponse.Status) -> Response {
-        Response(
-            status: status, headers: [.contentType: "application/json; charset=utf-8"],
-            body: ResponseBody(byteBuffer: ByteBuffer(string: JSONValue.object([("error", .string(message))]).serialized())))
+        JSONValue.error(message, status: status)
     }
 }

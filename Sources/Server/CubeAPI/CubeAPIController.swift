@@ -134,10 +134,10 @@ struct CubeAPIController: Sendable {
         do {
             let caller = try await caller(for: context)
             identified(caller.claims, caller.notes)
-            return Self.json(try await handler(request, caller), status: .ok)
+            return try await handler(request, caller).response()
         } catch {
             let (status, message) = Self.refusal(for: error, path: request.uri.path, logger: context.logger)
-            return Self.json(.object([("error", .string(message))]), status: status)
+            return JSONValue.error(message, status: status)
         }
     }
 
@@ -165,12 +165,6 @@ struct CubeAPIController: Sendable {
             logger.error("cube api request failed", metadata: ["http.path": "\(path)", "error": "\(error)"])
             return (.internalServerError, "Internal error: \(error)")
         }
-    }
-
-    static func json(_ value: JSONValue, status: HTTPResponse.Status) -> Response {
-        Response(
-            status: status, headers: [.contentType: "application/json; charset=utf-8"],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: value.utf8())))
     }
 
     // MARK: Requests

@@ -43,7 +43,7 @@ struct GraphQLAPIController: Sendable {
             caller = try await cubeAPI.caller(for: context)
         } catch {
             let (status, message) = CubeAPIController.refusal(for: error, path: request.uri.path, logger: context.logger)
-            return CubeAPIController.json(.object([("error", .string(message))]), status: status)
+            return JSONValue.error(message, status: status)
         }
         let response = await answer(request, caller: caller, logger: context.logger)
         record(request, caller: caller, status: response.status, since: started)

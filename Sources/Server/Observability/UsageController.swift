@@ -129,9 +129,7 @@ struct UsageController: Sendable {
         do {
             let claims = try context.requireClaims()
             let body = try await handler(request, claims.tenant)
-            return Response(
-                status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-                body: ResponseBody(byteBuffer: ByteBuffer(string: body.serialized())))
+            return body.response()
         } catch let refusal as Refusal {
             return AskController.error(refusal.message, status: refusal.status)
         } catch {

@@ -93,7 +93,7 @@ struct DevelopmentSignInController: Sendable {
             }
             list.append(.object(members))
         }
-        return Self.json(.object([("tenants", .array(list))]))
+        return JSONValue.object([("tenants", .array(list))]).response()
     }
 
     private struct TokenBody: Decodable {
@@ -134,11 +134,10 @@ struct DevelopmentSignInController: Sendable {
                 AccessClaims(
                     tenant: body.tenant, subject: person.userId, role: person.role, department: person.department,
                     territory: person.territoryClaim, expiresAt: expiresAt))
-            return Self.json(
-                .object([
-                    ("token", .string(token)), ("tenant", .string(body.tenant)), ("user", person.json),
-                    ("expiresAt", .string(ISO8601DateFormatter().string(from: expiresAt))),
-                ]))
+            return JSONValue.object([
+                ("token", .string(token)), ("tenant", .string(body.tenant)), ("user", person.json),
+                ("expiresAt", .string(ISO8601DateFormatter().string(from: expiresAt))),
+            ]).response()
         } catch {
             logger.error("development sign-in: cannot mint a token", metadata: ["error": "\(error)"])
             return AskController.error("cannot mint a token: \(error)", status: .internalServerError)
@@ -150,12 +149,6 @@ struct DevelopmentSignInController: Sendable {
         let directory = RecipientDirectory(model: try semantic.dataModel(for: tenant), database: try await tenants.database(for: tenant))
         let tenantName = (try? tenants.configuration(for: tenant).displayName) ?? tenant
         return try await directory.recipients(asOf: today()).map { Person(recipient: $0, tenantName: tenantName) }
-    }
-
-    static func json(_ value: JSONValue) -> Response {
-        Response(
-            status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-            body: ResponseBody(byteBuffer: ByteBuffer(string: value.serialized())))
     }
 }
 
