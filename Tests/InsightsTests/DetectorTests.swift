@@ -160,7 +160,7 @@ struct DetectorTests {
             Self.finding("low", .periodChange, priority: 30, mergeKey: "change:wow"),
             Self.finding("alone", .record, priority: 99),
             Self.finding("high", .periodChange, priority: 40, mergeKey: "change:wow"),
-        ])
+        ]).map(\.insight)
         #expect(merged.map(\.id) == ["high", "alone"])
         let change = merged[0]
         #expect(change.text == "high happened; low clause.")
@@ -181,7 +181,7 @@ struct DetectorTests {
             Self.finding("volume", .periodChange, priority: 40, mergeKey: "change:wow", query: daily("Transactions.totalQuantity")),
             Self.finding("elsewhere", .periodChange, priority: 30, mergeKey: "change:wow", query: daily("Transactions.uniqueCustomers", filter: "Nagpur")),
             Self.finding("again", .periodChange, priority: 20, mergeKey: "change:wow", query: daily("Transactions.netSales")),
-        ])
+        ]).map(\.insight)
         #expect(merged.count == 1)
         var expected = daily("Transactions.netSales")
         expected.measures = ["Transactions.netSales", "Transactions.totalQuantity"]

@@ -9,9 +9,7 @@ enum InsightRanker {
         var parts: [Insight]
     }
 
-    static func merge(_ findings: [Finding]) -> [Insight] { mergeKeepingParts(findings).map(\.insight) }
-
-    static func mergeKeepingParts(_ findings: [Finding]) -> [Ranked] {
+    static func merge(_ findings: [Finding]) -> [Ranked] {
         var groups: [String: [Finding]] = [:]
         var order: [String] = []
         for (index, finding) in findings.enumerated() {
@@ -54,7 +52,7 @@ enum InsightRanker {
 
     /// ``rank(_:settings:)`` with each insight's merged parts.
     static func rankKeepingParts(_ findings: [Finding], settings: InsightSettings) -> [Ranked] {
-        let merged = mergeKeepingParts(findings).sorted { ($0.insight.priority, $1.insight.id) > ($1.insight.priority, $0.insight.id) }
+        let merged = merge(findings).sorted { ($0.insight.priority, $1.insight.id) > ($1.insight.priority, $0.insight.id) }
         var perType: [InsightType: Int] = [:]
         var kept: [Ranked] = []
         for ranked in merged where kept.count < settings.topN {

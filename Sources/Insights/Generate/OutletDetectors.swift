@@ -198,10 +198,6 @@ struct OutletDetectors {
             mergeKey: "concentration", clause: title.prefix(1).lowercased() + title.dropFirst(), signals: [])
     }
 
-    /// The id part of a build-up whose episode began before the first day the data read can
-    /// judge: it cannot be told from the one of the day before, so it is never alerted.
-    static let buildUpOfUnknownStart = Finding.episodeOfUnknownStart
-
     /// Whether primary against secondary quantity over `stockBuildUpWeeks` is a build-up.
     private func isBuildUp(primary: Double, secondary: Double) -> Bool {
         secondary > 0 && primary >= context.settings.stockBuildUpRatio * secondary && primary - secondary >= 20
@@ -267,7 +263,7 @@ struct OutletDetectors {
             return Finding(
                 insight: Insight(
                     context: context, type: .stockBuildUp,
-                    idParts: [String(info.id), start?.description ?? Self.buildUpOfUnknownStart],
+                    idParts: [String(info.id), start?.description ?? Finding.episodeOfUnknownStart],
                     subject: "Distributor:\(info.name)", title: "Stock building up at \(info.name)",
                     text:
                         "\(info.name) (\(info.city), \(info.state)) was invoiced \(context.format.units(primary)) in \(weeks) weeks but sold \(context.format.units(secondary)) on to outlets (\(context.format.ratio(ratio))\(since)): stock is building up at the distributor.",

@@ -203,7 +203,9 @@ struct PatternDetectors {
     /// A record on the week ending at `end` (a day index of `series`): the latest week
     /// above every earlier one of `weeks` (up to `recordWeeks`, as many as the data holds
     /// when `nil`), or below every one (and not zero).
-    private func record(_ series: Series, endingAt end: Int, weeks: Int? = nil) -> (high: Bool, available: Int, totals: [Double])? {
+    private func record(_ series: Series, endingAt end: Int, weeks: Int? = nil)
+        -> (high: Bool, available: Int, totals: [Double], latest: Double, previous: Double)?
+    {
         let available = weeks ?? min(context.settings.recordWeeks, (end + 1) / 7)
         // Half a year at least, or "best week" means little.
         guard available >= 26, let totals = weeklyTotals(series, weeks: available, endingAt: end) else { return nil }
@@ -211,7 +213,7 @@ struct PatternDetectors {
         let earlier = totals.dropLast()
         guard let best = earlier.max(), let worst = earlier.min(), best > 0, worst > 0, latest > best || (latest < worst && latest > 0)
         else { return nil }
-        return (latest > best, available, totals)
+        return (latest > best, available, totals, latest, latest > best ? best : worst)
     }
 
     /// Record days of one direction with up to this many days without a record between
@@ -247,13 +249,9 @@ struct PatternDetectors {
     func records() -> [Finding] {
         let series = dailySeries(includeBrands: false)[0]
         guard let index = series.window.index(of: context.asOf), let found = record(series, endingAt: index) else { return [] }
-        let (high, available, totals) = found
-        let latest = totals[totals.count - 1]
+        let (high, available, totals, latest, other) = found
         let earlier = totals.dropLast()
-        let best = earlier.max()!
-        let worst = earlier.min()!
         let episode = recordStart(series, at: index, high: high, weeks: available)?.description ?? Finding.episodeOfUnknownStart
-        let other = high ? best : worst
         let otherIndex = earlier.firstIndex(of: other)!
         let otherEnd = context.asOf.adding(days: -7 * (totals.count - 1 - otherIndex))
         let change = (latest - other) / other * 100
