@@ -33,7 +33,13 @@ struct QueryBuilder {
     struct DimensionColumn {
         var ref: Ref
         var granularity: CubeQuery.Granularity?
-        var alias: String { granularity.map { "\(ref.name).\($0.rawValue)" } ?? ref.name }
+        var alias: String { QueryBuilder.alias(of: ref.name, granularity: granularity) }
+    }
+
+    /// The result column of a member (`Orders.createdAt.month` for a time dimension with a
+    /// granularity): also the column names of rollup tables, which are built from it.
+    static func alias(of member: String, granularity: CubeQuery.Granularity? = nil) -> String {
+        granularity.map { "\(member).\($0.rawValue)" } ?? member
     }
 
     // MARK: Resolution

@@ -28,12 +28,15 @@ public struct QueryCompiler: Sendable {
     /// raise it.
     public let maximumRows: Int
 
-    /// Makes a compiler; with a `restriction`, every query is first narrowed to its territory
-    /// (see ``RowLevelSecurity/restrict(_:to:in:)``), so the SQL and the total SQL carry the filter.
     /// The rollups built and fresh in the tenant's database, in preference order; a query
     /// one of them answers exactly is read from it (``CompiledQuery/usedPreAggregation``).
     public let rollups: [PreAggregation]
+    /// The model with each cube whose `original_sql` pre-aggregation is built read from its
+    /// table instead of running the cube's SQL again.
+    let readingModel: DataModel
 
+    /// Makes a compiler; with a `restriction`, every query is first narrowed to its territory
+    /// (see ``RowLevelSecurity/restrict(_:to:in:)``), so the SQL and the total SQL carry the filter.
     public init(
         model: DataModel, dialect: SQLDialect, restriction: RowLevelRestriction? = nil,
         maximumRows: Int = QueryCompiler.maximumLimit, rollups: [PreAggregation] = []
@@ -43,18 +46,11 @@ public struct QueryCompiler: Sendable {
         self.restriction = restriction
         self.maximumRows = maximumRows
         self.rollups = rollups
-    }
-
-    /// The model with each cube whose `original_sql` pre-aggregation is built read from its
-    /// table instead of running the cube's SQL again.
-    var readingModel: DataModel {
-        let materialized = rollups.filter { $0.kind == .originalSQL }
-        guard !materialized.isEmpty else { return model }
-        var result = model
-        for preAggregation in materialized where result.cubes[preAggregation.cube] != nil {
-            result.cubes[preAggregation.cube]!.source = .table(preAggregation.tableName)
+        var reading = model
+        for preAggregation in rollups where preAggregation.kind == .originalSQL && reading.cubes[preAggregation.cube] != nil {
+            reading.cubes[preAggregation.cube]!.source = .table(preAggregation.tableName)
         }
-        return result
+        self.readingModel = reading
     }
 
     /// The SELECT that fills an `original_sql` pre-aggregation's table: the cube's own SQL.

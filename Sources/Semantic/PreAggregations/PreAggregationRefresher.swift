@@ -23,14 +23,13 @@ public struct PreAggregationRefresher: Sendable {
         self.model = model
         self.database = database
         self.compiler = QueryCompiler(model: model, dialect: database.dialect, maximumRows: .max)
+        let all = model.cubeNames.flatMap { model.cubes[$0]!.preAggregations }
+        self.rollups = all.filter { $0.kind == .originalSQL } + all.filter { $0.kind == .rollup }
     }
 
     /// Every pre-aggregation of the model: the `original_sql` ones, then the rollups, each
     /// in declaration order.
-    public var rollups: [PreAggregation] {
-        let all = model.cubeNames.flatMap { model.cubes[$0]!.preAggregations }
-        return all.filter { $0.kind == .originalSQL } + all.filter { $0.kind == .rollup }
-    }
+    public let rollups: [PreAggregation]
 
     /// What one refresh did to one rollup.
     public struct Report: Sendable {
@@ -42,8 +41,6 @@ public struct PreAggregationRefresher: Sendable {
         public var kept: Int
         /// The rows in the rollup's table afterwards.
         public var rows: Int
-        /// When this refresh finished: the refresh key's value.
-        public var refreshedAt: Date
     }
 
     /// Refreshes `rollup`: every partition when `full`, else incrementally; `progress` hears
@@ -54,7 +51,8 @@ public struct PreAggregationRefresher: Sendable {
         let q = dialect.quoteIdentifier
         let table = q(rollup.tableName)
         try await createStateTable()
-        let definition = Self.fingerprint(try compiler.materialization(of: rollup).sql)
+        let build = try compiler.materialization(of: rollup)
+        let definition = Self.fingerprint(build.sql)
         let known = try await database.query(
             "SELECT partition_start, definition FROM \(q(Self.stateTable)) WHERE preaggregation = \(dialect.parameterMarker(1))",
             [.string(rollup.id)])
@@ -66,10 +64,9 @@ public struct PreAggregationRefresher: Sendable {
         if !fresh {
             // New, or built from another definition: start over.
             progress("\(rollup.id): creating \(rollup.tableName)")
-            let empty = try compiler.materialization(of: rollup)
             try await database.transaction([
                 Statement(dropTable(table)),
-                Statement(createEmpty(table, from: empty.sql), empty.binds),
+                Statement(createTable(table, from: build.sql, empty: true), build.binds),
                 Statement("DELETE FROM \(q(Self.stateTable)) WHERE preaggregation = \(dialect.parameterMarker(1))", [.string(rollup.id)]),
             ])
         }
@@ -102,7 +99,7 @@ public struct PreAggregationRefresher: Sendable {
         }
         if let time = rollup.timeDimension {
             // Rows without a time fall in no partition; they are kept apart, rebuilt each time.
-            let column = dialect.quoteIdentifier(RollupMatcher.column(time, granularity: rollup.granularity))
+            let column = dialect.quoteIdentifier(QueryBuilder.alias(of: time, granularity: rollup.granularity))
             let undated = try compiler.materialization(of: rollup, undated: true)
             try await database.transaction([
                 Statement("DELETE FROM \(table) WHERE \(column) IS NULL"),
@@ -122,7 +119,7 @@ public struct PreAggregationRefresher: Sendable {
         let table = q(preAggregation.tableName)
         let started = ContinuousClock.now
         try await database.transaction(
-            [Statement(dropTable(table)), Statement(createFull(table, from: select))]
+            [Statement(dropTable(table)), Statement(createTable(table, from: select))]
                 + recordStatements(preAggregation, partition: Self.wholeTable, definition: Self.fingerprint(select), stamp: Self.milliseconds(Date())))
         progress("\(preAggregation.id): \(preAggregation.tableName) built in \(Int((ContinuousClock.now - started) / .milliseconds(1))) ms")
         return try await finish(preAggregation, rebuilt: [Self.wholeTable], kept: 0, definition: "", record: nil)
@@ -134,7 +131,7 @@ public struct PreAggregationRefresher: Sendable {
             try await database.transaction(recordStatements(rollup, partition: record, definition: definition, stamp: Self.milliseconds(Date())))
         }
         let count = try await database.query("SELECT COUNT(*) FROM \(q(rollup.tableName))")
-        return Report(id: rollup.id, rebuilt: rebuilt, kept: kept, rows: Int(count.rows.first?.first?.intValue ?? 0), refreshedAt: Date())
+        return Report(id: rollup.id, rebuilt: rebuilt, kept: kept, rows: Int(count.rows.first?.first?.intValue ?? 0))
     }
 
     /// Each rollup whose table is built from its current definition, with the time of its
@@ -165,7 +162,7 @@ public struct PreAggregationRefresher: Sendable {
         // Binds of the build SELECT come first in the INSERT; the DELETE has its own.
         var statements: [Statement] = []
         if let partition, let time = rollup.timeDimension {
-            let column = dialect.quoteIdentifier(RollupMatcher.column(time, granularity: rollup.granularity))
+            let column = dialect.quoteIdentifier(QueryBuilder.alias(of: time, granularity: rollup.granularity))
             statements.append(Statement(
                 "DELETE FROM \(table) WHERE \(column) >= \(dialect.parameterMarker(1)) AND \(column) < \(dialect.parameterMarker(2))",
                 [.date(partition.from), .date(partition.to.adding(days: 1))]))
@@ -218,18 +215,13 @@ public struct PreAggregationRefresher: Sendable {
             : "DROP TABLE IF EXISTS \(quoted)"
     }
 
-    private func createFull(_ quoted: String, from select: String) -> String {
+    /// `CREATE TABLE … AS` the select's rows, or only its columns when `empty`.
+    private func createTable(_ quoted: String, from select: String, empty: Bool = false) -> String {
         let q = database.dialect.quoteIdentifier("q")
+        let rows = empty ? " WHERE 1 = 0" : ""
         return database.dialect == .sqlserver
-            ? "SELECT * INTO \(quoted) FROM (\(select)) AS \(q)"
-            : "CREATE TABLE \(quoted) AS SELECT * FROM (\(select)) AS \(q)"
-    }
-
-    private func createEmpty(_ quoted: String, from select: String) -> String {
-        let q = database.dialect.quoteIdentifier("q")
-        return database.dialect == .sqlserver
-            ? "SELECT * INTO \(quoted) FROM (\(select)) AS \(q) WHERE 1 = 0"
-            : "CREATE TABLE \(quoted) AS SELECT * FROM (\(select)) AS \(q) WHERE 1 = 0"
+            ? "SELECT * INTO \(quoted) FROM (\(select)) AS \(q)\(rows)"
+            : "CREATE TABLE \(quoted) AS SELECT * FROM (\(select)) AS \(q)\(rows)"
     }
 
     /// The record of a rollup built as one piece (no time dimension, or no rows yet), and of

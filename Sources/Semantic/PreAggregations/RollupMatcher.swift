@@ -137,11 +137,6 @@ struct RollupMatcher {
 
     // MARK: The model that reads the rollup
 
-    /// The rollup table's column for a member (its alias in the build query).
-    static func column(_ member: String, granularity: CubeQuery.Granularity? = nil) -> String {
-        granularity.map { "\(member).\($0.rawValue)" } ?? member
-    }
-
     /// The member of the reading cube that stands for `name`.
     static func readingName(_ name: String) -> String { name.replacing(".", with: "__") }
 
@@ -158,11 +153,11 @@ struct RollupMatcher {
         var exposed: [(original: String, kind: View.Member.Kind)] = []
         for name in rollup.dimensions {
             guard let (cube, slot) = member(name), case .dimension(let index) = slot else { continue }
-            dimensions.append(Dimension(name: Self.readingName(name), sql: columnSQL(Self.column(name)), type: cube.dimensions[index].type))
+            dimensions.append(Dimension(name: Self.readingName(name), sql: columnSQL(QueryBuilder.alias(of: name)), type: cube.dimensions[index].type))
             exposed.append((name, .dimension))
         }
         if let time = rollup.timeDimension {
-            dimensions.append(Dimension(name: Self.readingName(time), sql: columnSQL(Self.column(time, granularity: rollup.granularity)), type: .time))
+            dimensions.append(Dimension(name: Self.readingName(time), sql: columnSQL(QueryBuilder.alias(of: time, granularity: rollup.granularity)), type: .time))
             exposed.append((time, .dimension))
         }
         for name in rollup.measures {
@@ -176,7 +171,7 @@ struct RollupMatcher {
                 case .min: .min
                 default: .max
                 }
-            measures.append(Measure(name: Self.readingName(name), type: type, sql: columnSQL(Self.column(name)), format: original.format, meta: original.meta))
+            measures.append(Measure(name: Self.readingName(name), type: type, sql: columnSQL(QueryBuilder.alias(of: name)), format: original.format, meta: original.meta))
             exposed.append((name, .measure))
         }
         // Number measures over stored measures, computed from the re-aggregated columns.

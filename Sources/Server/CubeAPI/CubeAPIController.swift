@@ -331,11 +331,7 @@ struct CubeAPIController: Sendable {
         var results: [JSONValue] = []
         for item in prepared {
             let executed = try await execute(item, on: database, for: caller)
-            guard let cacheKey = executed.cacheKey else {
-                results.append(try loadResult(item, executed, dialect: database.dialect))
-                continue
-            }
-            guard item.isMemoizable else {
+            guard let cacheKey = executed.cacheKey, item.isMemoizable else {
                 results.append(try loadResult(item, executed, dialect: database.dialect))
                 continue
             }

@@ -43,8 +43,6 @@ final class QueryResultCache: Sendable {
         var bytes = 0
         var clock: UInt64 = 0
         var inFlight: [Key: Task<Result, any Error>] = [:]
-        var hits = 0
-        var misses = 0
     }
 
     let settings: ResultCacheSettings
@@ -54,8 +52,6 @@ final class QueryResultCache: Sendable {
         self.settings = settings
     }
 
-    /// Hits and misses so far (for the benchmark and tests).
-    var counts: (hits: Int, misses: Int) { state.withLock { ($0.hits, $0.misses) } }
 
     /// The cached result for `key`, or the one `compute` makes (once, however many ask at the
     /// same time). `hit` is false for the caller whose `compute` ran.
@@ -69,17 +65,14 @@ final class QueryResultCache: Sendable {
                 if entry.expires > now {
                     entry.lastUsed = state.clock
                     state.entries[key] = entry
-                    state.hits += 1
                     return .cached(entry.result)
                 }
                 state.entries[key] = nil
                 state.bytes -= entry.bytes
             }
             if let task = state.inFlight[key] {
-                state.hits += 1
                 return .waiting(task)
             }
-            state.misses += 1
             let task = Task { try await compute() }
             state.inFlight[key] = task
             return .mine(task)
