@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Observability
 import SampleData
 import Server
 import Transform
@@ -104,8 +105,7 @@ func timedRuns<T>(runs: Int, _ body: () async throws -> T) async throws -> (Timi
 
 /// Milliseconds with `places` decimals, right-aligned for the benchmarks' tables.
 func milliseconds(_ duration: Duration, places: Int = 1) -> String {
-    let value = Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
-    return String(format: "%\(places + 7).\(places)f ms", value)
+    String(format: "%\(places + 7).\(places)f ms", duration.milliseconds)
 }
 
 
