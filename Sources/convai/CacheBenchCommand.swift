@@ -215,8 +215,6 @@ struct CacheBenchCommand: AsyncParsableCommand {
     private func ms(_ duration: Duration) -> String { milliseconds(duration, places: 2) }
 
     private func ratio(_ baseline: Duration, _ value: Duration) -> String {
-        let a = Double(baseline.components.seconds) + Double(baseline.components.attoseconds) / 1e18
-        let b = Double(value.components.seconds) + Double(value.components.attoseconds) / 1e18
-        return String(format: "%.1fx", a / max(b, 1e-9))
+        String(format: "%.1fx", value > .zero ? baseline / value : 0)
     }
 }

@@ -230,13 +230,6 @@ public struct PreAggregationRefresher: Sendable {
 
     static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
 
-    /// FNV-1a of the build SQL: stable across runs and machines (Swift's Hasher is not).
-    static func fingerprint(_ text: String) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01b3
-        }
-        return String(hash, radix: 16)
-    }
+    /// The build SQL's fingerprint: a changed definition is rebuilt from scratch.
+    static func fingerprint(_ text: String) -> String { String(fnv1a64(text), radix: 16) }
 }

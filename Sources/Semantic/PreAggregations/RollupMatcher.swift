@@ -178,8 +178,9 @@ struct RollupMatcher {
         for cube in model.cubes.values {
             for measure in cube.measures where measure.type == .number {
                 let name = "\(cube.name).\(measure.name)"
+                // At the exact grain is the wider test: whatever re-aggregates also reads as it is.
                 guard !rollup.measures.contains(name), let sql = measure.sql,
-                    answerable(name, rollup, exactGrain: false) || answerable(name, rollup, exactGrain: true)
+                    answerable(name, rollup, exactGrain: true)
                 else { continue }
                 let parts = sql.parts.map { part -> SQLTemplate.Part in
                     if case .member(let owner, let reference) = part { return .member(cube: cubeName, name: Self.readingName("\(owner).\(reference)")) }

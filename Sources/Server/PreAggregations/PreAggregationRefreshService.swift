@@ -57,10 +57,7 @@ struct PreAggregationRefreshService: Service {
                     ])
             }
             if refreshed || before.isEmpty {
-                let found = try await refresher.builtRollups()
-                await registry.update(
-                    tenant,
-                    .init(rollups: found.map(\.rollup), refreshedAt: Dictionary(found.map { ($0.rollup.id, $0.refreshedAt) }, uniquingKeysWith: { $1 })))
+                await registry.update(tenant, .init(try await refresher.builtRollups()))
             }
         } catch {
             logger.warning("rollup refresh failed; the last build stays in use", metadata: ["tenant": "\(tenant)", "error": "\(error)"])

@@ -13,6 +13,14 @@ actor PreAggregationRegistry {
     struct Built: Sendable {
         var rollups: [PreAggregation] = []
         var refreshedAt: [String: Date] = [:]
+
+        init() {}
+
+        /// What ``PreAggregationRefresher/builtRollups()`` found.
+        init(_ found: [(rollup: PreAggregation, refreshedAt: Date)]) {
+            rollups = found.map(\.rollup)
+            refreshedAt = Dictionary(found.map { ($0.rollup.id, $0.refreshedAt) }, uniquingKeysWith: { $1 })
+        }
     }
 
     private let tenants: TenantRouter
@@ -45,8 +53,7 @@ actor PreAggregationRegistry {
     private func read(_ tenant: String) async -> Built {
         do {
             let refresher = PreAggregationRefresher(model: try semantic.dataModel(for: tenant), database: try await tenants.database(for: tenant))
-            let found = try await refresher.builtRollups()
-            return Built(rollups: found.map(\.rollup), refreshedAt: Dictionary(found.map { ($0.rollup.id, $0.refreshedAt) }, uniquingKeysWith: { $1 }))
+            return Built(try await refresher.builtRollups())
         } catch {
             logger.warning("cannot read which rollups are built; queries read the raw tables", metadata: ["tenant": "\(tenant)", "error": "\(error)"])
             return Built()

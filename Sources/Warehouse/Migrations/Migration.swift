@@ -19,14 +19,7 @@ public struct Migration: Sendable, Hashable {
     /// A fingerprint of the script, stored when applied, so that an edit to an applied
     /// migration is caught instead of silently diverging schemas. (FNV-1a, 64 bits: this
     /// detects edits, it is not a security boundary.)
-    public var checksum: String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in sql.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01b3
-        }
-        return String(hash, radix: 16).leftPadded(16)
-    }
+    public var checksum: String { String(fnv1a64(sql), radix: 16).leftPadded(16) }
 
     /// Reads the migrations for `dialect` from a `database/` folder:
     /// `schema_<engine>.sql` is version 1, and `migrations/<engine>/NNNN_name.sql`
@@ -57,4 +50,15 @@ public struct Migration: Sendable, Hashable {
         }
         return migrations.sorted { $0.version < $1.version }
     }
+}
+
+/// FNV-1a (64 bits) of a text's UTF-8: stable across runs and machines (Swift's Hasher is
+/// not), for fingerprints stored in databases.
+public func fnv1a64(_ text: String) -> UInt64 {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in text.utf8 {
+        hash ^= UInt64(byte)
+        hash = hash &* 0x0000_0100_0000_01b3
+    }
+    return hash
 }
