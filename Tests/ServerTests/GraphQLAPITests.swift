@@ -18,20 +18,16 @@ struct GraphQLAPITests {
 
     // MARK: Helpers
 
-    static func json(_ object: Any) throws -> String {
-        String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
-    }
-
     static func graphQL(
         _ client: some TestClientProtocol, token: String?, _ query: String, variables: [String: Any]? = nil
     ) async throws -> JSONResponse {
         var body: [String: Any] = ["query": query]
         if let variables { body["variables"] = variables }
-        return try await client.call("/cubejs-api/graphql", token: token, body: try json(body))
+        return try await client.call("/cubejs-api/graphql", token: token, body: try TenantIsolationTests.json(body))
     }
 
     static func load(_ client: some TestClientProtocol, token: String, _ query: [String: Any]) async throws -> JSONResponse {
-        try await client.call("/cubejs-api/v1/load", token: token, body: try json(["query": query]))
+        try await client.call("/cubejs-api/v1/load", token: token, body: try TenantIsolationTests.json(["query": query]))
     }
 
     /// The `cube` rows of a GraphQL answer.
@@ -361,7 +357,7 @@ struct GraphQLAPITests {
             // `operationName` picks the operation when there are several.
             let named = try await client.call(
                 "/cubejs-api/graphql", token: token,
-                body: try Self.json([
+                body: try TenantIsolationTests.json([
                     "query": "query A { cube(limit: 1) { products { brand } } } query B { total: cube { transactions { count } } }",
                     "operationName": "B",
                 ]))
@@ -614,7 +610,7 @@ struct GraphQLAPITests {
                     [
                         Self.root.appendingPathComponent("scripts/gql-client-check.py").path,
                         "http://127.0.0.1:\(port)/cubejs-api/graphql", token, query,
-                        try Self.json(["brands": ["Sunfeast", "Bingo!", "Yippee!"]]),
+                        try TenantIsolationTests.json(["brands": ["Sunfeast", "Bingo!", "Yippee!"]]),
                     ])
                 #expect(output.status == 0, "\(output.stderr)")
                 let result = try #require(

@@ -87,8 +87,8 @@ export async function renderAdmin(main, me) {
   }
   status.textContent = `Last ${department.days} days.`;
   const totals = department.rows.reduce((sum, row) => ({
-    queries: sum.queries + row.queries, cost: sum.cost + Number(row.costUSD), users: sum.users + row.uniqueUsers,
-  }), { queries: 0, cost: 0, users: 0 });
+    queries: sum.queries + row.queries, cost: sum.cost + Number(row.costUSD),
+  }), { queries: 0, cost: 0 });
   const dailyConfig = {
     type: 'line',
     data: {

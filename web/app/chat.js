@@ -163,10 +163,10 @@ export function renderChat(main, me) {
           for (const sibling of event.target.parentElement.querySelectorAll('button')) {
             sibling.setAttribute('aria-pressed', String(sibling === event.target));
           }
+          const complete = done() && !entry.sent;
+          if (complete) entry.sent = true;
           saveConversation(conversation);
-          if (done() && !entry.sent) {
-            entry.sent = true;
-            saveConversation(conversation);
+          if (complete) {
             for (const button of item.querySelectorAll('button.option')) button.disabled = true;
             run(() => api.clarify(reply.sessionId, entry.picks));
           }

@@ -38,12 +38,12 @@ struct FollowUpSuggester {
             }
         }
         if intent.comparedPeriod == nil, intent.granularity == nil, let period = intent.period,
-            ["day", "week", "month", "quarter", "year"].contains(period.unit)
+            let span = Self.days[period.unit]
         {
             let unit = period.unit
             // "last month vs the month before"; "last 12 months" is not one month, so its
             // comparison is with the period of the same length before it.
-            let single = period.to.daysSinceEpoch - period.from.daysSinceEpoch <= Self.days[unit, default: 0]
+            let single = period.to.daysSinceEpoch - period.from.daysSinceEpoch <= span
             result.append("\(question) vs \(single ? "the \(unit) before" : "the previous period")")
         }
         if intent.dimensions.isEmpty, intent.granularity == nil {

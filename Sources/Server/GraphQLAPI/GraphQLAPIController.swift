@@ -83,11 +83,11 @@ struct GraphQLAPIController: Sendable {
         return Self.response(data: data, errors: result.errors, status: .ok)
     }
 
-    /// Answers the `cube` field for the request in `context` (a ``RequestScope``).
     /// The most `cube` fields (aliases) one request may run: each is a database query, and
     /// the rate limiter counts the request once.
     static let maximumCubeFields = 10
 
+    /// Answers the `cube` field for the request in `context` (a ``RequestScope``).
     private static let resolveCube: GraphQLFieldResolve = { _, arguments, context, info in
         guard let scope = context as? RequestScope else { throw GraphQLError(message: "Internal error: no request scope") }
         guard scope.admitCubeField() else {

@@ -39,7 +39,7 @@ struct DevelopmentSignInController: Sendable {
         /// The token's `territory` claim: `City:Mumbai`; none for the national level.
         var territoryClaim: String? {
             guard let territoryLevel, let territoryName,
-                territoryLevel.caseInsensitiveCompare("National") != .orderedSame
+                territoryLevel.caseInsensitiveCompare(Territory.nationalLevel) != .orderedSame
             else { return nil }
             return "\(territoryLevel):\(territoryName)"
         }
